@@ -1,0 +1,93 @@
+# rblgate: one GNU make file, no configure.
+#   make            build the programs into build/
+#   make check      sanitizer build, unit + integration tests, bounded fuzzing
+#   make demo       the gate in front of an SMTP server on loopback, with sample lists
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages the build and tests need (as root)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+
+XCFLAGS = -std=gnu11 -Wall -Wextra -Isrc $(CPPFLAGS) $(CFLAGS) -MMD -MP
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Link order matters: libcdb and libskarnet export cdb_* functions with
+# different signatures, so -lcdb must come before -lskarnet wherever both are
+# linked (see STYLE.md 5.2 in the project notes and tests/symbols.sh).
+LDLIBS_GATE = -lcares -lskarnet
+
+PROGS = rblgate rblquery
+MAINSRCS = $(PROGS:%=src/%.c)
+MODSRCS = $(filter-out $(MAINSRCS),$(wildcard src/*.c))
+UNITSRCS = $(wildcard tests/unit/test_*.c)
+FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
+# modules a fuzz target may link: everything pure (no c-ares, no I/O)
+FUZZMODS = $(filter-out src/dnsbl_lookup.c src/smtpgate_dialog.c,$(MODSRCS))
+
+all: $(PROGS:%=build/%)
+san: $(PROGS:%=build-san/%) $(UNITSRCS:tests/unit/%.c=build-san/tests/%) build-san/tests/faultdns
+
+build build-san build-san/tests build-fuzz:
+	mkdir -p $@
+
+build/%.o: src/%.c | build
+	$(CC) $(XCFLAGS) -c $< -o $@
+build-san/%.o: src/%.c | build-san
+	$(CC) $(XCFLAGS) $(SANFLAGS) -c $< -o $@
+
+build/librblgate.a: $(MODSRCS:src/%.c=build/%.o)
+	rm -f $@ && ar rcs $@ $^
+build-san/librblgate.a: $(MODSRCS:src/%.c=build-san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+build/rblgate build/rblquery: build/%: build/%.o build/librblgate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_GATE)
+build-san/rblgate build-san/rblquery: build-san/%: build-san/%.o build-san/librblgate.a
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_GATE)
+
+build-san/tests/test_%: tests/unit/test_%.c build-san/librblgate.a | build-san/tests
+	$(CC) $(XCFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< build-san/librblgate.a $(LDFLAGS) $(LDLIBS_GATE)
+
+build-san/tests/faultdns: tests/faultdns.c | build-san/tests
+	$(CC) $(XCFLAGS) $(SANFLAGS) -o $@ $< $(LDFLAGS) -lskarnet
+
+# libFuzzer targets, clang only
+FUZZCC = clang-14
+FUZZFLAGS = -std=gnu11 -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 45
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZMODS) | build-fuzz
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(FUZZMODS) -lskarnet
+fuzz: $(FUZZSRCS:tests/fuzz/%.c=build-fuzz/%)
+
+check: all san fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
+
+demo: all
+	tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(PROGS:%=build/%) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+
+DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev ucspi-tcp rbldnsd \
+       swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2
+deps:
+	@missing=; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: missing Debian packages:$$missing"; echo "deps: as root run: apt-get install$$missing"; exit 1; fi
+
+clean:
+	rm -rf build build-san build-fuzz tests/tmp
+
+.PHONY: all san fuzz check demo install deps clean
+-include $(wildcard build/*.d build-san/*.d build-san/tests/*.d)
