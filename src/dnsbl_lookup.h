@@ -9,7 +9,7 @@
 #include "verdict.h"
 
 #define DNSBL_LOOKUP_QMAX (2 * LISTSPEC_MAX)
-#define DNSBL_LOOKUP_SOCKMAX 16
+#define DNSBL_LOOKUP_SOCKMAX 40   /* UDP and TCP to each of up to 16 servers, with room */
 #define DNSBL_LOOKUP_TRYMS 1500   /* c-ares' first-try wait; it doubles per round */
 #define DNSBL_LOOKUP_TRIES 4
 
@@ -33,6 +33,7 @@ struct dnsbl_lookup_s
   int sock[DNSBL_LOOKUP_SOCKMAX];
   uint8_t sockwrite[DNSBL_LOOKUP_SOCKMAX];
   unsigned nsock;
+  uint8_t closing;      /* answers after a cancel or destroy are not stored */
   char const *error;    /* static text for the last failure of init or submit */
 };
 
