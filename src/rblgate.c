@@ -2,6 +2,7 @@
    then execs the SMTP server or holds rblsmtpd's limited dialogue. */
 
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
@@ -102,6 +103,8 @@ int main (int argc, char const *const *argv)
 
   if (v.kind != VERDICT_BLOCK)
   {
+    /* an empty $PATH makes exec_ae return without trying anything */
+    errno = ENOENT;
     exec_ae(argv[0], argv, (char const *const *)environ);
     strerr_diefu2sys(111, "run ", argv[0]);
   }
