@@ -26,7 +26,7 @@ MODSRCS = $(filter-out $(MAINSRCS),$(wildcard src/*.c))
 UNITSRCS = $(wildcard tests/unit/test_*.c)
 FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
 # modules a fuzz target may link: everything pure (no c-ares, no I/O)
-FUZZMODS = $(filter-out src/dnsbl_lookup.c src/smtpgate_dialog.c,$(MODSRCS))
+FUZZMODS = $(filter-out src/dnsbl_lookup.c src/dnsbl_check.c src/smtpgate_dialog.c,$(MODSRCS))
 
 all: $(PROGS:%=build/%)
 san: $(PROGS:%=build-san/%) $(UNITSRCS:tests/unit/%.c=build-san/tests/%) build-san/tests/faultdns
