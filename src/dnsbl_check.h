@@ -24,13 +24,14 @@ struct dnsbl_check_s
 
 enum dnsbl_check_mode_e
 {
-  DNSBL_CHECK_EARLY = 0,       /* stop as soon as the verdict is certain */
+  DNSBL_CHECK_EARLY = 0,       /* stop as soon as the verdict is certain; the caller execs or exits next */
   DNSBL_CHECK_ALL              /* wait for every answer or the deadline */
 };
 
 /* servers: c-ares CSV or 0 for /etc/resolv.conf. Sends every query, runs the
    event loop until the verdict (mode) or the -T deadline, and closes every
-   socket before returning. Returns 1 with c->v and c->res filled (results
+   socket before returning (in EARLY mode the channel's memory is left to the
+   process's end, so no further lookup may follow). Returns 1 with c->v and c->res filled (results
    still pending when the verdict was certain stay PENDING), 0 if the lookup
    could not be set up (c->error), -1 if the event loop failed (errno). */
 extern int dnsbl_check_run (dnsbl_check *c, gateopts const *o, ipaddr const *client, char const *servers, int mode);

@@ -4,6 +4,7 @@
 #include <sys/select.h>   /* c-ares 1.18's ares.h needs fd_set */
 #include <ares.h>
 #include <string.h>
+#include <unistd.h>
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
 #include "dnsbl_lookup.h"
@@ -204,6 +205,15 @@ int dnsbl_lookup_step (dnsbl_lookup *L, tain const *deadline)
 void dnsbl_lookup_expire (dnsbl_lookup *L)
 {
   if (L->pending) ares_cancel((ares_channel)L->channel);
+}
+
+void dnsbl_lookup_abandon (dnsbl_lookup *L)
+{
+  unsigned i;
+  for (i = 0; i < L->nsock; i++) close(L->sock[i]);
+  L->nsock = 0;
+  L->closing = 1;
+  L->channel = 0;
 }
 
 void dnsbl_lookup_free (dnsbl_lookup *L)

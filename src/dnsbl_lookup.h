@@ -56,7 +56,11 @@ extern int dnsbl_lookup_step (dnsbl_lookup *L, tain const *deadline);
 /* Ends every pending query: their answers become FAILED/TIMEOUT. */
 extern void dnsbl_lookup_expire (dnsbl_lookup *L);
 
-/* Closes the channel and its sockets (before an exec). */
+/* Closes the channel and its sockets, and frees it. */
 extern void dnsbl_lookup_free (dnsbl_lookup *L);
+
+/* Closes the sockets only, for a process about to exec or exit: no c-ares
+   call may follow. */
+extern void dnsbl_lookup_abandon (dnsbl_lookup *L);
 
 #endif
