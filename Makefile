@@ -26,8 +26,6 @@ MAINSRCS = $(PROGS:%=src/%.c)
 MODSRCS = $(filter-out $(MAINSRCS),$(wildcard src/*.c))
 UNITSRCS = $(wildcard tests/unit/test_*.c)
 FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
-# modules a fuzz target may link: everything pure (no c-ares, no I/O)
-FUZZMODS = $(filter-out src/dnsbl_lookup.c src/dnsbl_check.c src/smtpgate_dialog.c $(wildcard src/dnsserve*.c),$(MODSRCS))
 
 all: $(PROGS:%=build/%)
 san: $(PROGS:%=build-san/%) $(UNITSRCS:tests/unit/%.c=build-san/tests/%) build-san/tests/faultdns
@@ -67,12 +65,18 @@ build/tests/faultdns: tests/faultdns.c | build/tests
 build-san/tests/faultdns: tests/faultdns.c | build-san/tests
 	$(CC) $(XCFLAGS) $(SANFLAGS) -o $@ $< $(LDFLAGS) -lskarnet
 
-# libFuzzer targets, clang only
+# libFuzzer targets, clang only; modules come from an archive, so a target
+# pulls in only what it calls
 FUZZCC = clang-14
-FUZZFLAGS = -std=gnu11 -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZSAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZFLAGS = -std=gnu11 -g -O1 -Isrc $(FUZZSAN)
 FUZZ_SECONDS ?= 45
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZMODS) | build-fuzz
-	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(FUZZMODS) -lskarnet -lpthread
+build-fuzz/%.o: src/%.c | build-fuzz
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/librblgate.a: $(MODSRCS:src/%.c=build-fuzz/%.o)
+	rm -f $@ && ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librblgate.a
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/librblgate.a -lskarnet -lpthread
 fuzz: $(FUZZSRCS:tests/fuzz/%.c=build-fuzz/%)
 
 check: all san fuzz
@@ -106,4 +110,4 @@ clean:
 	rm -rf build build-san build-fuzz tests/tmp
 
 .PHONY: all san fuzz check demo bench install deps clean
--include $(wildcard build/*.d build-san/*.d build/tests/*.d build-san/tests/*.d)
+-include $(wildcard build/*.d build-san/*.d build-fuzz/*.d build/tests/*.d build-san/tests/*.d)

@@ -64,7 +64,7 @@ int main (int argc, char const *const *argv)
   char const *text = "";
   size_t textlen = 0;
   char textbuf[SMTPTEXT_MAX + 1];
-  char msg[SMTPTEXT_MAX];
+  char msg[SMTPTEXT_REPLYMAX];
   size_t msglen;
   char const *ip;
   verdict v;
@@ -111,7 +111,7 @@ int main (int argc, char const *const *argv)
 
   msglen = smtptext_reply(msg, v.code, text, textlen);
   {
-    char line[SMTPTEXT_MAX + 1];
+    char line[SMTPTEXT_REPLYMAX + 1];
     memcpy(line, msg, msglen);
     line[msglen] = 0;
     strerr_warn(PROG, ": ", logip, " pid ", pidstr, ": ", line);

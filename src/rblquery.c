@@ -116,7 +116,7 @@ int main (int argc, char const *const *argv)
     if (c.v.kind == VERDICT_BLOCK)
     {
       char textbuf[SMTPTEXT_MAX + 1];
-      char msg[SMTPTEXT_MAX];
+      char msg[SMTPTEXT_REPLYMAX];
       char const *text;
       size_t len = dnsbl_check_text(&c, &o, &addrs[i], textbuf, sizeof textbuf, &text);
       outs(" verdict: block ");

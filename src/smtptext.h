@@ -7,11 +7,12 @@
 #include <stdint.h>
 #include "ipaddr.h"
 
-#define SMTPTEXT_MAX 200   /* bytes of "451 text", as rblsmtpd caps it */
+#define SMTPTEXT_MAX 200                      /* bytes of text, as rblsmtpd caps it */
+#define SMTPTEXT_REPLYMAX (SMTPTEXT_MAX + 4)  /* "451 " and the text */
 
-/* The error line M without CRLF: the decimal code, a space, then text;
-   the whole cut at SMTPTEXT_MAX bytes, then every byte outside 32..126
-   replaced by '?'. dst holds SMTPTEXT_MAX bytes. Returns the length. */
+/* The error line M without CRLF: the three-digit code, a space, then text
+   cut at SMTPTEXT_MAX bytes; every byte outside 32..126 replaced by '?'.
+   dst holds SMTPTEXT_REPLYMAX bytes. Returns the length. */
 extern size_t smtptext_reply (char *dst, unsigned code, char const *text, size_t len);
 
 /* Copies s[0..len) into dst (max bytes), every byte outside 32..126

@@ -70,7 +70,7 @@ wait_dns() {
 wait_tcp() {
   _i=0
   while [ $_i -lt 50 ]; do
-    tcpclient -T 1 "$1" "$2" sh -c 'exit 0' > /dev/null 2>&1 && return 0
+    tcpclient -HRl0 -T 1 "$1" "$2" sh -c 'exit 0' > /dev/null 2>&1 && return 0
     sleep 0.1; _i=$((_i + 1))
   done
   echo "# nothing listens on $1 port $2" >&2
