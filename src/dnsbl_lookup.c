@@ -213,7 +213,8 @@ void dnsbl_lookup_abandon (dnsbl_lookup *L)
   for (i = 0; i < L->nsock; i++) close(L->sock[i]);
   L->nsock = 0;
   L->closing = 1;
-  L->channel = 0;
+  /* L->channel stays set: the memory is left to the process's end, and stays
+     reachable until then (leak checkers see it so too) */
 }
 
 void dnsbl_lookup_free (dnsbl_lookup *L)

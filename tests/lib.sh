@@ -80,7 +80,7 @@ wait_tcp() {
 # start_rbldnsd ADDR PORT ZONESPEC...: rbldnsd on ADDR/PORT serving files in $TMP
 start_rbldnsd() {
   _a=$1 _p=$2; shift 2
-  bg rbldnsd -n -q -u rbldns -b "$_a/$_p" -w "$TMP" -t 60 "$@"
+  bg sh -c 'exec "$@" >&2' rbldnsd rbldnsd -n -q -u rbldns -b "$_a/$_p" -w "$TMP" -t 60 "$@"
   wait_dns "$_a" "$_p"
 }
 
