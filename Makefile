@@ -79,7 +79,17 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librblgate.a
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/librblgate.a -lskarnet -lpthread
 fuzz: $(FUZZSRCS:tests/fuzz/%.c=build-fuzz/%)
 
-check: all san fuzz
+# IPv6 clients under a real tcpserver: Debian's ucspi-tcp-ipv6 conflicts with
+# ucspi-tcp (whose rblsmtpd the differential test needs), so its tcpserver is
+# unpacked into build/ instead of installed.
+TCPSERVER6 = build/ucspi-tcp-ipv6/usr/bin/tcpserver
+$(TCPSERVER6):
+	mkdir -p build/ucspi-tcp-ipv6.deb
+	cd build/ucspi-tcp-ipv6.deb && apt-get download ucspi-tcp-ipv6
+	dpkg -x build/ucspi-tcp-ipv6.deb/ucspi-tcp-ipv6_*.deb build/ucspi-tcp-ipv6
+	touch $@
+
+check: all san fuzz $(TCPSERVER6)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 demo: all
