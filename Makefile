@@ -106,7 +106,8 @@ install: all
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev ucspi-tcp rbldnsd \
-       swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2
+       swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2 \
+       s6 daemontools
 deps:
 	@missing=; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
