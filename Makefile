@@ -11,6 +11,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/rblgate
+SVDIR = $(DATADIR)/supervise
 
 XCFLAGS = -std=gnu11 -Wall -Wextra -Isrc $(CPPFLAGS) $(CFLAGS) -MMD -MP
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -99,11 +101,25 @@ demo: all
 bench: all build/tests/faultdns
 	bench/gate-bench
 
+# tcprules writes rules/smtp.tmp, then renames it over rules/smtp.cdb, so
+# tcpserver never reads half a file; a syntax error leaves the old cdb.
+rules: rules/smtp.cdb
+rules/smtp.cdb: rules/smtp.rules
+	tcprules $@ rules/smtp.tmp < rules/smtp.rules || { rm -f rules/smtp.tmp; exit 1; }
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGS:%=build/%) $(DESTDIR)$(BINDIR)/
-	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(wildcard man/*.5),install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
+	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(SVDIR)/smtpd/env $(DESTDIR)$(SVDIR)/smtpd/log
+	install -m 644 rules/smtp.rules $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 supervise/README $(DESTDIR)$(SVDIR)/
+	install -m 755 supervise/smtpd/run $(DESTDIR)$(SVDIR)/smtpd/
+	install -m 755 supervise/smtpd/log/run $(DESTDIR)$(SVDIR)/smtpd/log/
+	install -m 644 supervise/smtpd/env/* $(DESTDIR)$(SVDIR)/smtpd/env/
+	printf '%s\n' '$(BINDIR)/rblgate' > $(DESTDIR)$(SVDIR)/smtpd/env/RBLGATE
 
 DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev ucspi-tcp rbldnsd \
        swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2 \
@@ -118,7 +134,7 @@ deps:
 	else echo "deps: missing Debian packages:$$missing"; echo "deps: as root run: apt-get install$$missing"; exit 1; fi
 
 clean:
-	rm -rf build build-san build-fuzz tests/tmp
+	rm -rf build build-san build-fuzz tests/tmp rules/smtp.cdb rules/smtp.tmp
 
-.PHONY: all san fuzz check demo bench install deps clean
+.PHONY: all san fuzz check demo bench rules install deps clean
 -include $(wildcard build/*.d build-san/*.d build-fuzz/*.d build/tests/*.d build-san/tests/*.d)
