@@ -71,7 +71,7 @@ build-san/tests/faultdns: tests/faultdns.c | build-san/tests
 # pulls in only what it calls
 FUZZCC = clang-14
 FUZZSAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZFLAGS = -std=gnu11 -g -O1 -Isrc $(FUZZSAN)
+FUZZFLAGS = -std=gnu11 -g -O1 -Isrc $(FUZZSAN) -MMD -MP
 FUZZ_SECONDS ?= 45
 build-fuzz/%.o: src/%.c | build-fuzz
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -100,6 +100,10 @@ demo: all
 # benchmarks against rblsmtpd (as root: the DNS servers need port 53 on loopback)
 bench: all build/tests/faultdns
 	bench/gate-bench
+
+# rblserve against rbldnsd on generated Spamhaus-shaped data (SERVE_BENCH_ARGS=--large adds the large set)
+bench-serve: build/rblserve
+	bench/serve-bench $(SERVE_BENCH_ARGS)
 
 # tcprules writes rules/smtp.tmp, then renames it over rules/smtp.cdb, so
 # tcpserver never reads half a file; a syntax error leaves the old cdb.
@@ -136,5 +140,5 @@ deps:
 clean:
 	rm -rf build build-san build-fuzz tests/tmp rules/smtp.cdb rules/smtp.tmp
 
-.PHONY: all san fuzz check demo bench rules install deps clean
+.PHONY: all san fuzz check demo bench bench-serve rules install deps clean
 -include $(wildcard build/*.d build-san/*.d build-fuzz/*.d build/tests/*.d build-san/tests/*.d)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define DATASET_TXT_MAX 255     /* rbldnsd cuts TXT at 255 bytes */
+#define DATASET_TXT_MAX 255     /* buffer; an expanded TXT is at most 254 bytes, as rbldnsd cuts it */
 #define DATASET_HITS_MAX 16     /* records one dataset gives for one name */
 #define DATASET_NS_MAX 32
 #define DATASET_NAME_MAX 255    /* wire form */
@@ -22,7 +22,7 @@ struct dsquery_s
   unsigned char const *name;  /* the labels below the zone, wire form, lower-case, no final 0 label */
   size_t namelen;             /* 0: the zone apex itself */
   unsigned nlabels;
-  uint8_t isip4;              /* name is 4 labels d.c.b.a, each decimal 0..255 without leading zeros */
+  uint8_t isip4;              /* name is 4 labels d.c.b.a, each decimal 0..255 in at most 3 digits (rbldnsd takes "004") */
   uint8_t ip4[4];             /* a.b.c.d, network order */
   uint8_t isip6;              /* name is 32 labels of one hex nibble each (reversed) */
   uint8_t ip6[16];
@@ -42,6 +42,8 @@ struct dshit_s
   char txt[DATASET_TXT_MAX];  /* expanded */
 };
 
+/* Names in dssoa and dsns are wire form with the root label; subzones of
+   combined datasets are wire form without it ("@" has length 0). */
 typedef struct dssoa_s dssoa;
 struct dssoa_s
 {
@@ -102,8 +104,12 @@ extern void dataset_free (dataset *d);
 /* 1 if type names a known dataset type. */
 extern int dataset_type_known (char const *type);
 
+/* The type name a dataset was loaded as (a nested one's, for combined). */
+extern char const *dataset_type (dataset const *d);
+
 /* Records for q, at most max: returns how many (0 = not listed here). An
-   exclusion (!entry) hides the name from this dataset. Never allocates. */
+   exclusion (!entry) hides the name from this dataset. Never allocates.
+   Combined, generic and acl datasets answer nothing here. */
 extern unsigned dataset_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
 
 /* Metadata: 0 if the dataset has none. TTL for records without their own. */
@@ -120,6 +126,21 @@ extern size_t dataset_bytes (dataset const *d);
    base zone itself, as an empty name). i < dataset_nsub(d). */
 extern unsigned dataset_nsub (dataset const *d);
 extern dataset const *dataset_sub (dataset const *d, unsigned i, unsigned char const *const **subzones, size_t const **sublens, unsigned *nsubzones);
+
+/* generic datasets: records of any of a few types by name. */
+typedef struct dsrr_s dsrr;
+struct dsrr_s
+{
+  uint16_t type;            /* 1 A, 15 MX, 16 TXT */
+  uint32_t ttl;
+  uint16_t len;             /* A: 4; MX: 2 + wire name; TXT: the text */
+  unsigned char data[DATASET_NAME_MAX + 2];
+};
+/* generic: the records of q's name for qtype (1, 15, 16, or 255 for all).
+   Returns the count, at most max; *exists set if the name has any record. */
+extern unsigned dataset_generic (dataset const *d, dsquery const *q, uint16_t qtype, dsrr *rr, unsigned max, int *exists);
+/* $TIMESTAMP's expiry: 0 if none; after it the data must not be served. */
+extern time_t dataset_expires (dataset const *d);
 
 /* acl: the action for a client address (ip is 4 or 16 bytes). For LISTED,
    hit receives the A and the TXT with "$" replaced by the client address. */

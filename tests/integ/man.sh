@@ -2,7 +2,7 @@
 # man, and document every option they (and the programs) name.
 . "$(dirname "$0")/../lib.sh"
 
-PAGES="$TOP/man/rblgate.8 $TOP/man/rblquery.1"
+PAGES=$(ls "$TOP"/man/*.[0-9])
 
 # section NAME FILE: the source lines of one .SH section, without the .SH line
 section() {
@@ -24,8 +24,8 @@ optletters() {
 
 # usageletters PROG: option letters in the program's own usage line
 usageletters() {
-  "$1" 2>&1 >/dev/null | grep 'usage:' | sed 's/^[^:]*: usage: [^ ]*//' |
-    grep -o '\-[A-Za-z]' | sed 's/^-//' | sort -u
+  "$1" -@ 2>&1 >/dev/null | grep 'usage:' | sed 's/^[^:]*: usage: [^ ]*//' |
+    grep -o '\-[A-Za-z0-9]*' | sed 's/^-//' | fold -w 1 | grep '[A-Za-z]' | sort -u
 }
 
 for page in $PAGES; do
@@ -52,12 +52,19 @@ for page in $PAGES; do
     lines=$(printf '%s\n' "$text" | grep -c .)
     if [ "$lines" -gt 50 ] && [ -z "$err" ]; then ok "$name: man -l renders ($lines lines)"
     else notok "$name: man -l renders ($lines lines)"; printf '# %s\n' "$err"; fi
-    for sec in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+    case $name in
+      *.5) secs="NAME SYNOPSIS DESCRIPTION EXAMPLES SEE_ALSO" ;;
+      *) secs="NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT EXIT_STATUS EXAMPLES SEE_ALSO" ;;
+    esac
+    for sec in $secs; do
+      sec=$(echo "$sec" | tr _ ' ')
       check_match "$name: rendered page has $sec" "$(printf '%s\n' "$text" | grep -x "$sec")" "^$sec\$"
     done
   else
     notok "$name: man is installed"
   fi
+
+  case $name in *.5) continue ;; esac
 
   # every option in the synopsis has its own entry under OPTIONS, and back
   syn=$(section SYNOPSIS "$page" | letters | tr '\n' ' ')
@@ -84,10 +91,16 @@ for sec in 'THE DECISION' 'THE LIMITED SMTP DIALOGUE' LOGGING COMPATIBILITY FILE
   if [ "$n" -gt 0 ]; then ok "rblgate.8 has $sec"; else notok "rblgate.8 has $sec"; fi
 done
 
+# rblserve.8 sections the project requires of it
+for sec in 'ZONES AND DATASETS' RELOADING SIGNALS STATISTICS LOGGING SECURITY COMPATIBILITY FILES; do
+  n=$(section "$sec" "$TOP/man/rblserve.8" | grep -c .)
+  if [ "$n" -gt 0 ]; then ok "rblserve.8 has $sec"; else notok "rblserve.8 has $sec"; fi
+done
+
 # every page named in SEE ALSO of our pages that is ours exists
 for page in $PAGES; do
-  for ref in $(section 'SEE ALSO' "$page" | grep -o '^\.BR [a-z]*' | sed 's/^\.BR //'); do
-    case $ref in rblgate|rblquery)
+  for ref in $(section 'SEE ALSO' "$page" | grep -o '^\.BR [a-z-]*' | sed 's/^\.BR //'); do
+    case $ref in rblgate|rblquery|rblserve|rblgate-datasets)
       if ls "$TOP"/man/"$ref".[0-9] > /dev/null 2>&1; then ok "$(basename "$page"): SEE ALSO $ref exists"
       else notok "$(basename "$page"): SEE ALSO $ref exists"; fi ;;
     esac

@@ -1,0 +1,350 @@
+/* dnsserve: rblserve's UDP and TCP sockets, batched on UDP, bounded on TCP. */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include "dnsserve.h"
+
+void dnsserve_init (dnsserve *s)
+{
+  s->nudp = s->ntcp = s->nconn = 0;
+  s->udpdropped = 0;
+  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+  {
+    s->conn[i].fd = -1;
+    s->conn[i].x = -1;
+  }
+  for (unsigned i = 0; i < DNSSERVE_BATCH; i++)
+  {
+    s->iov[i].iov_base = s->ubuf[i];
+    s->iov[i].iov_len = sizeof s->ubuf[i];
+    memset(&s->in[i], 0, sizeof s->in[i]);
+    s->in[i].msg_hdr.msg_iov = &s->iov[i];
+    s->in[i].msg_hdr.msg_iovlen = 1;
+    s->in[i].msg_hdr.msg_name = &s->peer[i];
+    s->in[i].msg_hdr.msg_namelen = sizeof s->peer[i];
+    s->oiov[i].iov_base = s->ubuf[i];
+    memset(&s->out[i], 0, sizeof s->out[i]);
+    s->out[i].msg_hdr.msg_iov = &s->oiov[i];
+    s->out[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
+static int sock (int family, int type, struct sockaddr const *sa, socklen_t salen, char const **why)
+{
+  int one = 1;
+  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return (*why = "create a socket", -1);
+  /* each family on its own socket, as rbldnsd binds them */
+  if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) goto err;
+  if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) goto err;
+  if (type == SOCK_DGRAM)
+  {
+    int size = 1 << 20;   /* absorbs bursts; the kernel caps it at rmem_max */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  if (bind(fd, sa, salen) < 0) { *why = "bind"; goto errkeep; }
+  if (type == SOCK_STREAM && listen(fd, 64) < 0) { *why = "listen"; goto errkeep; }
+  return fd;
+ err:
+  *why = "set socket options";
+ errkeep:
+  {
+    int e = errno;
+    close(fd);
+    errno = e;
+  }
+  return -1;
+}
+
+int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char const **why)
+{
+  char host[256];
+  char const *port = "53";
+  char const *slash = strrchr(spec, '/');
+  size_t hl = slash ? (size_t)(slash - spec) : strlen(spec);
+  struct addrinfo hints, *res, *ai;
+  int r;
+  if (!hl || hl >= sizeof host || (slash && !slash[1]))
+  {
+    errno = EINVAL;
+    *why = "parse the address";
+    return 0;
+  }
+  memcpy(host, spec, hl);
+  host[hl] = 0;
+  if (slash) port = slash + 1;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = v4only ? AF_INET : v6only ? AF_INET6 : AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+  r = getaddrinfo(host, port, &hints, &res);
+  if (r == EAI_NONAME)
+  {
+    /* a host name, as rbldnsd allows: only then may the resolver be asked */
+    hints.ai_flags = AI_PASSIVE;
+    r = getaddrinfo(host, port, &hints, &res);
+  }
+  if (r)
+  {
+    errno = r == EAI_SYSTEM ? errno : EINVAL;
+    *why = "resolve the address";
+    return 0;
+  }
+  for (ai = res; ai; ai = ai->ai_next)
+  {
+    int u, t;
+    if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+    if (s->nudp >= DNSSERVE_LISTEN_MAX)
+    {
+      freeaddrinfo(res);
+      errno = ENFILE;
+      *why = "bind: too many addresses";
+      return 0;
+    }
+    if ((u = sock(ai->ai_family, SOCK_DGRAM, ai->ai_addr, ai->ai_addrlen, why)) < 0) goto fail;
+    if ((t = sock(ai->ai_family, SOCK_STREAM, ai->ai_addr, ai->ai_addrlen, why)) < 0)
+    {
+      int e = errno;
+      close(u);
+      errno = e;
+      goto fail;
+    }
+    s->udp[s->nudp++] = u;
+    s->tcp[s->ntcp++] = t;
+  }
+  freeaddrinfo(res);
+  if (!s->nudp)
+  {
+    errno = EAFNOSUPPORT;
+    *why = "find an address of the wanted family";
+    return 0;
+  }
+  return 1;
+ fail:
+  {
+    int e = errno;
+    freeaddrinfo(res);
+    errno = e;
+  }
+  return 0;
+}
+
+static void closeconn (dnsserve *s, dnsserve_conn *c)
+{
+  close(c->fd);
+  c->fd = -1;
+  c->x = -1;
+  s->nconn--;
+}
+
+unsigned dnsserve_fds (dnsserve *s, iopause_fd *x, int udp, tain *deadline)
+{
+  unsigned n = 0;
+  for (unsigned i = 0; i < s->nudp; i++)
+  {
+    s->xudp[i] = -1;
+    if (!udp) continue;
+    x[n].fd = s->udp[i];
+    x[n].events = IOPAUSE_READ;
+    s->xudp[i] = (int)n++;
+  }
+  for (unsigned i = 0; i < s->ntcp; i++)
+  {
+    s->xtcp[i] = -1;
+    if (!udp || s->nconn >= DNSSERVE_TCP_MAX) continue;   /* the rest wait in the backlog */
+    x[n].fd = s->tcp[i];
+    x[n].events = IOPAUSE_READ;
+    s->xtcp[i] = (int)n++;
+  }
+  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+  {
+    dnsserve_conn *c = &s->conn[i];
+    if (c->fd < 0) continue;
+    if (tain_less(&c->deadline, deadline)) *deadline = c->deadline;
+    x[n].fd = c->fd;
+    x[n].events = c->outlen ? IOPAUSE_WRITE : IOPAUSE_READ;
+    c->x = (int)n++;
+  }
+  return n;
+}
+
+static void udpsend (dnsserve *s, int fd, unsigned m)
+{
+  unsigned off = 0;
+  while (off < m)
+  {
+    int w = sendmmsg(fd, s->out + off, m - off, MSG_DONTWAIT);
+    if (w < 0)
+    {
+      if (errno == EINTR) continue;
+      /* a full send buffer or an unreachable client: that answer is lost,
+         the next ones may go */
+      s->udpdropped++;
+      off++;
+      continue;
+    }
+    off += (unsigned)w;
+  }
+}
+
+/* Answers go out every DNSSERVE_SENDCHUNK datagrams, not at the end of the
+   batch: the client works on the first answers while later ones are made. */
+static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
+{
+  for (unsigned round = 0; round < DNSSERVE_ROUNDS; round++)
+  {
+    int n = recvmmsg(fd, s->in, DNSSERVE_BATCH, MSG_DONTWAIT, 0);
+    unsigned m = 0;
+    if (n <= 0) return;
+    for (int k = 0; k < n; k++)
+    {
+      struct msghdr *h = &s->in[k].msg_hdr;
+      struct sockaddr_storage const *p = &s->peer[k];
+      uint8_t const *ip;
+      int is6;
+      size_t r;
+      if (p->ss_family == AF_INET6)
+      {
+        ip = ((struct sockaddr_in6 const *)p)->sin6_addr.s6_addr;
+        is6 = 1;
+      }
+      else
+      {
+        ip = (uint8_t const *)&((struct sockaddr_in const *)p)->sin_addr.s_addr;
+        is6 = 0;
+      }
+      r = fn(ctx, s->ubuf[k], s->in[k].msg_len, sizeof s->ubuf[k], 0, ip, is6);
+      if (r)
+      {
+        s->oiov[m].iov_base = s->ubuf[k];
+        s->oiov[m].iov_len = r;
+        s->out[m].msg_hdr.msg_name = &s->peer[k];
+        s->out[m].msg_hdr.msg_namelen = h->msg_namelen;
+        if (++m == DNSSERVE_SENDCHUNK)
+        {
+          udpsend(s, fd, m);
+          m = 0;
+        }
+      }
+      h->msg_namelen = sizeof s->peer[k];
+    }
+    udpsend(s, fd, m);
+    if (n < DNSSERVE_BATCH) return;
+  }
+}
+
+static void tcpaccept (dnsserve *s, int lfd, tain const *deadline)
+{
+  while (s->nconn < DNSSERVE_TCP_MAX)
+  {
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof sa;
+    dnsserve_conn *c = 0;
+    int fd = accept4(lfd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+      if (s->conn[i].fd < 0) { c = &s->conn[i]; break; }
+    if (!c) { close(fd); return; }
+    c->fd = fd;
+    c->x = -1;
+    c->have = c->sent = c->outlen = 0;
+    c->want = 2;
+    c->deadline = *deadline;
+    if (sa.ss_family == AF_INET6)
+    {
+      memcpy(c->ip, ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr, 16);
+      c->is6 = 1;
+    }
+    else
+    {
+      memcpy(c->ip, &((struct sockaddr_in *)&sa)->sin_addr.s_addr, 4);
+      c->is6 = 0;
+    }
+    s->nconn++;
+  }
+}
+
+/* Reads exactly what the current query needs, so a second query sent right
+   behind it stays in the socket until the first is answered in place. */
+static void tcpio (dnsserve *s, dnsserve_conn *c, dnsserve_answer_fn *fn, void *ctx)
+{
+  for (;;)
+  {
+    if (c->outlen)
+    {
+      ssize_t w = write(c->fd, c->buf + c->sent, c->outlen - c->sent);
+      if (w < 0)
+      {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) closeconn(s, c);
+        return;
+      }
+      c->sent += (size_t)w;
+      if (c->sent < c->outlen) continue;
+      c->outlen = c->sent = c->have = 0;
+      c->want = 2;
+    }
+    else
+    {
+      ssize_t r = read(c->fd, c->buf + c->have, c->want - c->have);
+      size_t n;
+      if (r < 0)
+      {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) closeconn(s, c);
+        return;
+      }
+      if (!r) { closeconn(s, c); return; }
+      c->have += (size_t)r;
+      if (c->have < c->want) continue;
+      if (c->want == 2)
+      {
+        c->want = 2 + ((size_t)c->buf[0] << 8 | c->buf[1]);
+        if (c->want == 2) { closeconn(s, c); return; }
+        continue;
+      }
+      n = fn(ctx, c->buf + 2, c->want - 2, sizeof c->buf - 2, 1, c->ip, c->is6);
+      if (!n) { closeconn(s, c); return; }
+      c->buf[0] = (unsigned char)(n >> 8);
+      c->buf[1] = (unsigned char)n;
+      c->outlen = n + 2;
+      c->sent = 0;
+    }
+  }
+}
+
+void dnsserve_io (dnsserve *s, iopause_fd const *x, dnsserve_answer_fn *fn, void *ctx)
+{
+  tain deadline;
+  tain_addsec_g(&deadline, DNSSERVE_TCP_SECS);
+  for (unsigned i = 0; i < s->nudp; i++)
+    if (s->xudp[i] >= 0 && x[s->xudp[i]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+      udpread(s, s->udp[i], fn, ctx);
+  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+  {
+    dnsserve_conn *c = &s->conn[i];
+    if (c->fd < 0) continue;
+    if (c->x >= 0 && x[c->x].revents) tcpio(s, c, fn, ctx);
+    if (c->fd >= 0 && !tain_future(&c->deadline)) closeconn(s, c);
+  }
+  for (unsigned i = 0; i < s->ntcp; i++)
+    if (s->xtcp[i] >= 0 && x[s->xtcp[i]].revents & IOPAUSE_READ)
+      tcpaccept(s, s->tcp[i], &deadline);
+}
+
+void dnsserve_close (dnsserve *s)
+{
+  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+    if (s->conn[i].fd >= 0) closeconn(s, &s->conn[i]);
+  for (unsigned i = 0; i < s->nudp; i++) close(s->udp[i]);
+  for (unsigned i = 0; i < s->ntcp; i++) close(s->tcp[i]);
+  s->nudp = s->ntcp = 0;
+}

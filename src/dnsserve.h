@@ -1,0 +1,84 @@
+/* dnsserve: rblserve's sockets: UDP and TCP on each -b address, UDP read
+   and answered in batches (recvmmsg/sendmmsg), TCP with a few
+   length-prefixed connections, each with a time limit. Knows nothing of
+   zones: every query goes to the caller's answer function. */
+#ifndef RBLGATE_DNSSERVE_H
+#define RBLGATE_DNSSERVE_H
+
+#ifndef _GNU_SOURCE
+#error "define _GNU_SOURCE before any include: struct mmsghdr needs it"
+#endif
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include "dnsquery.h"
+
+#define DNSSERVE_LISTEN_MAX 32     /* sockets of each kind */
+#ifndef DNSSERVE_BATCH
+#define DNSSERVE_BATCH 16          /* datagrams per recvmmsg */
+#endif
+#ifndef DNSSERVE_SENDCHUNK
+#define DNSSERVE_SENDCHUNK 4       /* answers per sendmmsg: the client starts on them sooner */
+#endif
+#define DNSSERVE_ROUNDS 16         /* batches from one socket before looking at the others */
+#define DNSSERVE_TCP_MAX 16        /* TCP connections at once; more wait in the backlog */
+#define DNSSERVE_TCP_SECS 10       /* a TCP connection's whole life */
+#define DNSSERVE_FDS (2 * DNSSERVE_LISTEN_MAX + DNSSERVE_TCP_MAX)
+
+/* Answers buf[0..len) in place (cap bytes available); returns the answer's
+   length, or 0 for no answer. ip: the client, 4 or 16 bytes. */
+typedef size_t dnsserve_answer_fn (void *ctx, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6);
+
+typedef struct dnsserve_conn_s dnsserve_conn;
+struct dnsserve_conn_s
+{
+  int fd;                      /* -1: free */
+  tain deadline;
+  size_t have;                 /* bytes read of the current query, length prefix included */
+  size_t want;                 /* bytes to read: 2, then 2 + the query's length */
+  size_t sent, outlen;         /* an answer being written */
+  uint8_t ip[16];
+  uint8_t is6;
+  int x;                       /* slot in the iopause array, or -1 */
+  unsigned char buf[2 + DNSQUERY_TCP_MAX];
+};
+
+typedef struct dnsserve_s dnsserve;
+struct dnsserve_s
+{
+  unsigned nudp, ntcp;
+  int udp[DNSSERVE_LISTEN_MAX], tcp[DNSSERVE_LISTEN_MAX];
+  int xudp[DNSSERVE_LISTEN_MAX], xtcp[DNSSERVE_LISTEN_MAX];
+  unsigned nconn;
+  uint64_t udpdropped;         /* answers that could not be sent */
+  dnsserve_conn conn[DNSSERVE_TCP_MAX];
+  struct mmsghdr in[DNSSERVE_BATCH], out[DNSSERVE_BATCH];
+  struct iovec iov[DNSSERVE_BATCH], oiov[DNSSERVE_BATCH];
+  struct sockaddr_storage peer[DNSSERVE_BATCH];
+  unsigned char ubuf[DNSSERVE_BATCH][DNSQUERY_EDNS_MAX];
+};
+
+extern void dnsserve_init (dnsserve *s);
+
+/* Binds UDP and TCP sockets to "address[/port]" (rbldnsd's -b: numeric
+   address or host name, port number or service name, default 53; every
+   address of a name). v4only/v6only: rbldnsd's -4 and -6. Returns 1, or 0
+   with errno and *why saying what failed. */
+extern int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char const **why);
+
+/* Adds the sockets to wait on to x (room for DNSSERVE_FDS), lowering
+   *deadline for TCP connections' time limits. udp: whether to take new
+   queries now (UDP datagrams and TCP connections wait in the kernel if not).
+   Returns the number added. */
+extern unsigned dnsserve_fds (dnsserve *s, iopause_fd *x, int udp, tain *deadline);
+
+/* After iopause_g: reads, answers and writes what is ready, closes TCP
+   connections whose time is up. */
+extern void dnsserve_io (dnsserve *s, iopause_fd const *x, dnsserve_answer_fn *fn, void *ctx);
+
+extern void dnsserve_close (dnsserve *s);
+
+#endif

@@ -1,0 +1,265 @@
+/* test_zone: rblserve's zone table and answers, on small datasets loaded with dataset_load. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "dataset.h"
+#include "dnsquery.h"
+#include "dnswire.h"
+#include "zone.h"
+
+static char dir[64];
+static zone_table t;
+static unsigned char pkt[DNSQUERY_TCP_MAX];
+static uint8_t peer[4] = { 127, 0, 0, 1 };
+
+static void put (char const *name, char const *text)
+{
+  char path[128];
+  FILE *f;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  if (!f || fputs(text, f) < 0 || fclose(f)) { perror(path); exit(1); }
+}
+
+static int add (zone_table *zt, char const *fmt)
+{
+  static char specs[64][256];
+  static unsigned n;
+  char const *why;
+  snprintf(specs[n], sizeof specs[n], fmt, dir, dir);
+  return zone_table_add(zt, specs[n++], &why);
+}
+
+static void warn (void *ctx, char const *file, unsigned long line, char const *what)
+{
+  (void)ctx;
+  printf("# %s:%lu: %s\n", file, line, what);
+}
+
+static int loadall (zone_table *zt)
+{
+  dsload_opts o = { .defttl = 2100 };
+  unsigned bad = 0;
+  for (unsigned i = 0; i < zt->nslots; i++)
+  {
+    char const *why = 0;
+    if (zt->s[i].d) continue;
+    zt->s[i].d = dataset_load(zt->s[i].type, zt->s[i].files, zt->s[i].nfiles, &o, &warn, 0, &why);
+    if (!zt->s[i].d) { printf("# %s: %s\n", zt->s[i].files[0], why ? why : "?"); bad++; }
+  }
+  zone_refresh(zt);
+  return !bad;
+}
+
+/* sends a query through zone_answer; returns the answer length, the answer in ans */
+static size_t ask (char const *name, unsigned type, unsigned cls, int tcp, int edns, dnswire_answer *ans)
+{
+  size_t w = 12, n;
+  memset(pkt, 0, 12);
+  pkt[0] = 0x12; pkt[1] = 0x34; pkt[2] = 1; pkt[5] = 1;
+  w += dnswire_name_fromtext(pkt + w, 255, name, strlen(name));
+  pkt[w++] = (unsigned char)(type >> 8); pkt[w++] = (unsigned char)type;
+  pkt[w++] = (unsigned char)(cls >> 8); pkt[w++] = (unsigned char)cls;
+  if (edns)
+  {
+    pkt[11] = 1;
+    pkt[w++] = 0; pkt[w++] = 0; pkt[w++] = 41; pkt[w++] = (unsigned char)(edns >> 8); pkt[w++] = (unsigned char)edns;
+    memset(pkt + w, 0, 6); w += 6;
+  }
+  n = zone_answer(&t, pkt, w, tcp ? sizeof pkt : DNSQUERY_EDNS_MAX, tcp, peer, 0);
+  if (n && ans && !dnswire_parse_answer(pkt, n, ans)) { printf("# unreadable answer for %s\n", name); return 0; }
+  return n;
+}
+
+static unsigned count (unsigned section) { return (unsigned)pkt[6 + 2 * section] << 8 | pkt[7 + 2 * section]; }
+
+static void test_table (void)
+{
+  zone_table zt;
+  char s1[] = "bl.test:ip4set:a,b:c", s2[] = "bl.test:ip4set", s3[] = "bl.test:nosuchtype:f", s4[] = ":ip4set:f";
+  char s5[] = "other.test:ip4set:a,b:c", s6[] = ":acl:x", s7[] = ":acl:y", s8[] = "Other.Test.:acl:x", s9[] = "other.test:acl:x";
+  char s10[] = "acl.only:acl:x", s11[] = "bl.test:ip4set:";
+  char const *why;
+  unsigned which;
+  zone_table_init(&zt);
+  CHECK(zone_table_add(&zt, s1, &why), "zone:type:files accepted");
+  CHECK(zt.nzones == 1 && zt.nslots == 1 && zt.s[0].nfiles == 3, "files split on ',' and ':'");
+  CHECK(!strcmp(zt.s[0].files[2], "c") && !strcmp(zt.s[0].type, "ip4set"), "type and files kept");
+  CHECK(!zone_table_add(&zt, s2, &why), "missing files refused");
+  CHECK(!zone_table_add(&zt, s3, &why), "unknown type refused");
+  CHECK(!zone_table_add(&zt, s4, &why), "empty zone name only for an acl");
+  CHECK(!zone_table_add(&zt, s11, &why), "empty file list refused");
+  CHECK(zone_table_add(&zt, s5, &why) && zt.nzones == 2 && zt.nslots == 1, "the same dataset in two zones is loaded once");
+  CHECK(zone_table_add(&zt, s6, &why) && zt.gacl == 1, "global acl");
+  CHECK(!zone_table_add(&zt, s7, &why), "a second global acl refused");
+  CHECK(zone_table_add(&zt, s8, &why) && zt.z[1].acl == 1 && zt.nzones == 2, "zone acl; zone names case-insensitive, trailing dot");
+  CHECK(!zone_table_add(&zt, s9, &why), "a second acl for one zone refused");
+  CHECK(zone_table_check(&zt, &why, &which), "every zone has data");
+  CHECK(zone_table_add(&zt, s10, &why) && !zone_table_check(&zt, &why, &which) && which == 2, "a zone with only an acl refused");
+}
+
+static void test_time (void)
+{
+  uint32_t v = 0;
+  CHECK(zone_scan_time("35m", &v) == 3 && v == 2100, "35m");
+  CHECK(zone_scan_time("2w", &v) == 2 && v == 1209600, "2w");
+  CHECK(zone_scan_time("30", &v) == 2 && v == 30, "plain seconds");
+  CHECK(zone_scan_time("1h:", &v) == 2 && v == 3600, "stops at what follows");
+  CHECK(!zone_scan_time("x", &v), "no digits");
+  CHECK(!zone_scan_time("5000000000", &v), "overflow refused");
+  CHECK(!zone_scan_time("100000w", &v), "overflow with a unit refused");
+}
+
+static void setup (void)
+{
+  put("ip4", "$SOA 3600 ns1.bl.test. hostmaster.bl.test. 42 1h 10m 1w 5m\n$NS 7200 ns1.bl.test ns2.elsewhere.test\n"
+    ":127.0.0.2:Listed $ see http://bl.test/$\n127.0.0.2\n127.0.0.3 :3:\n10.0.0.0/8 :4:Range $\n");
+  put("ip4b", "$TTL 300\n:127.0.0.10:Second list\n127.0.0.2\n127.0.0.4\n");
+  put("sub", ":127.0.0.20:sub $\n127.0.0.2\n");
+  put("ip6", ":127.0.0.6:v6 $\n2001:db8::/32\n");
+  put("dn", "$SOA 60 ns.dbl.test. hm.dbl.test. 0 1h 10m 1w 30\n:127.0.1.2:name $\n.example.com\nspam.test\n");
+  put("gen", "ns1 A 127.0.0.53\n@ TXT apex text\nwww A 127.0.0.1\n");
+  put("comb", "$SOA 60 ns.c.test. hm.c.test. 1 1h 10m 1w 60\n$DATASET ip4set:traps traps @\n:5:combined $\n127.0.0.2\n"
+    "$DATASET dnset:names names\n:127.0.1.5:\nfoo.test\n");
+  put("big", ":127.0.0.5:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA $\n127.0.0.2\n");
+  put("big2", ":127.0.0.6:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB $\n127.0.0.2\n");
+  put("big3", ":127.0.0.7:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC $\n127.0.0.2\n");
+  put("acl", "127.0.0.66 :refuse\n127.0.0.67 :empty\n127.0.0.68 :ignore\n127.0.0.69 :127.0.0.99:always $\n");
+  zone_table_init(&t);
+  CHECK(add(&t, "bl.test:ip4set:%s/ip4") && add(&t, "bl.test:ip4set:%s/ip4b") && add(&t, "bl.test:ip6trie:%s/ip6")
+    && add(&t, "bl.test:generic:%s/gen") && add(&t, "bl.test:acl:%s/acl") && add(&t, "sub.bl.test:ip4set:%s/sub")
+    && add(&t, "dbl.test:dnset:%s/dn") && add(&t, "c.test:combined:%s/comb")
+    && add(&t, "big.test:ip4set:%s/big") && add(&t, "big.test:ip4set:%s/big2") && add(&t, "big.test:ip4set:%s/big3"),
+    "zones for the answer tests");
+}
+
+static void test_answers (void)
+{
+  dnswire_answer a;
+  size_t n;
+
+  n = ask("x.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_SERVFAIL, "SERVFAIL before the data is loaded");
+  CHECK(loadall(&t), "datasets load");
+
+  n = ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.id == 0x1234 && a.rcode == 0 && a.na == 2, "listed in two datasets: two A records");
+  CHECK(a.na == 2 && a.a[0][3] == 2 && a.a[1][3] == 10, "command-line order");
+  CHECK(pkt[2] == 0x85 && pkt[3] == 0, "QR AA RD");
+  CHECK(count(1) == 2, "NS records in the authority section");
+  n = ask("2.0.0.127.bl.test", 16, 1, 0, 0, &a);
+  CHECK(n && a.ntxt == 2, "two TXT records");
+  CHECK(a.txtlen > 30 && !memcmp(a.txt, "Listed 127.0.0.2 see http://bl.test/127.0.0.2", 45), "$ is the address");
+  n = ask("3.0.0.127.bl.test", 16, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && !count(0) && count(1) == 1, "listed without TXT: NODATA with the SOA");
+  n = ask("9.8.7.10.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][3] == 4, "CIDR range");
+  n = ask("1.0.0.127.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_NXDOMAIN && count(1) == 1 && !count(0), "unlisted: NXDOMAIN with the SOA");
+  {
+    size_t pos = 12, rd;
+    uint16_t type, cls, rdlen;
+    uint32_t ttl;
+    dnswire_skipname(pkt, n, &pos);
+    pos += 4;
+    CHECK(dnswire_getrr(pkt, n, &pos, &type, &cls, &ttl, &rd, &rdlen) && type == 6 && ttl == 300, "negative SOA TTL is its minimum");
+  }
+  n = ask("bl.test", 6, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && count(0) == 1 && count(1) == 2, "apex SOA, NS in authority");
+  n = ask("bl.test", 2, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && count(0) == 2 && count(1) == 2 && count(2) == 1, "apex NS, with glue for ns1.bl.test");
+  n = ask("bl.test", 255, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && count(0) == 4 && a.ntxt == 1, "apex ANY: SOA, NS and the generic TXT");
+  n = ask("bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && !count(0) && count(1) == 1, "apex A: NODATA");
+  n = ask("dbl.test", 2, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_REFUSED && !count(0) && !(pkt[2] & 4), "apex NS without $NS: REFUSED");
+  n = ask("www.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][3] == 1, "generic A");
+  n = ask("2.0.0.127.bl.test", 255, 1, 0, 0, &a);
+  CHECK(n && a.na == 2 && a.ntxt == 2, "ANY: A and TXT");
+  n = ask("2.0.0.127.bl.test", 28, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && !count(0) && count(1) == 1, "AAAA of a listed name: NODATA");
+  n = ask("2.0.0.127.sub.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][3] == 20, "longest zone wins");
+  n = ask("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test", 16, 1, 0, 0, &a);
+  CHECK(n && a.ntxt == 1 && a.txtlen == 14 && !memcmp(a.txt, "v6 2001:db8::1", 14), "IPv6 nibbles, $ in rbldnsd's form");
+  n = ask("a.b.example.com.dbl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][2] == 1, "dnset wildcard");
+  n = ask("example.org.dbl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_NXDOMAIN, "dnset unlisted");
+  n = ask("2.0.0.127.traps.c.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][3] == 5, "combined subzone");
+  n = ask("2.0.0.127.c.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][3] == 5, "combined @");
+  n = ask("foo.test.names.c.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 1 && a.a[0][2] == 1 && a.a[0][3] == 5, "combined dnset subzone");
+  n = ask("traps.c.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && !count(0), "a subzone's apex exists");
+  n = ask("2.0.0.127.example.org", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_REFUSED && !(pkt[2] & 4), "outside our zones: REFUSED");
+  n = ask("2.0.0.127.bl.test", 252, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_NOTIMP, "AXFR: NOTIMP");
+  n = ask("version.bind", 16, 3, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && a.ntxt == 0 && count(0) == 1, "version.bind CH TXT answered");
+  t.versionmode = 2;
+  n = ask("version.bind", 16, 3, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_REFUSED, "version.bind refused with -vv");
+  n = ask("2.0.0.127.bl.test", 1, 4, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_REFUSED, "class HS: REFUSED");
+  n = ask("2.0.0.127.bl.test", 1, 255, 0, 0, &a);
+  CHECK(n && a.na == 2 && !(pkt[2] & 4), "class ANY answered, not authoritative");
+  pkt[2] = 0x10;   /* opcode STATUS */
+  n = zone_answer(&t, pkt, 12 + 19 + 4, DNSQUERY_EDNS_MAX, 0, peer, 0);
+  CHECK(n && pkt[2] == 0x80 && (pkt[3] & 15) == DNSQUERY_RCODE_NOTIMP, "other opcodes: NOTIMP");
+
+  t.lazy = 1;
+  n = ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.na == 2 && !count(1), "-a: no NS in authority");
+  t.lazy = 0;
+
+  /* three 200-byte TXT records */
+  n = ask("2.0.0.127.big.test", 16, 1, 0, 0, &a);
+  CHECK(n && n <= 512 && a.tc && (pkt[2] & 2) && a.ntxt < 3, "over 512 bytes: TC");
+  n = ask("2.0.0.127.big.test", 16, 1, 1, 0, &a);
+  CHECK(n > 512 && !a.tc && a.ntxt == 3, "over TCP: complete");
+  n = ask("2.0.0.127.big.test", 16, 1, 0, 1232, &a);
+  CHECK(n > 512 && n <= 1232 && !a.tc && a.ntxt == 3 && count(2) == 1, "EDNS0 1232: complete, with an OPT");
+
+  peer[3] = 66;
+  n = ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_REFUSED, "acl refuse");
+  peer[3] = 68;
+  CHECK(!ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a), "acl ignore: no answer");
+  peer[3] = 67;
+  n = ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_NXDOMAIN, "acl empty: nothing listed");
+  n = ask("www.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == 0 && !count(0), "acl empty: generic names exist, without records");
+  peer[3] = 69;
+  n = ask("1.0.0.127.bl.test", 16, 1, 0, 0, &a);
+  CHECK(n && a.ntxt == 1 && a.txtlen == 17 && !memcmp(a.txt, "always 127.0.0.69", 17), "acl always listed, $ is the client");
+  n = ask("1.0.0.127.sub.bl.test", 1, 1, 0, 0, &a);
+  CHECK(n && a.rcode == DNSQUERY_RCODE_NXDOMAIN, "a zone acl does not reach other zones");
+  peer[3] = 1;
+}
+
+int main (void)
+{
+  snprintf(dir, sizeof dir, "%s/testzone.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+  test_table();
+  test_time();
+  setup();
+  test_answers();
+  for (unsigned i = 0; i < t.nslots; i++) dataset_free(t.s[i].d);
+  {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd)) return 1;
+  }
+  CHECK_DONE();
+}
