@@ -1321,10 +1321,12 @@ void ds_build_discard (dsbuild *b)
 
 /* The temporary arrays of a big load are freed by now, but malloc keeps
    what it got from the system with brk: give it back, or a server that
-   loaded once stays at its peak size. */
+   loaded once stays at its peak size. Not under AddressSanitizer, whose
+   allocator replaces glibc's: there malloc_trim walks arenas that were
+   never set up and crashes the loader thread. */
 static void trim (void)
 {
-#ifdef __GLIBC__
+#if defined __GLIBC__ && !defined __SANITIZE_ADDRESS__
   malloc_trim(0);
 #endif
 }

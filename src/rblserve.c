@@ -101,13 +101,21 @@ struct loadjob_s
   char const *why[ZONE_SLOTS_MAX];
   int err[ZONE_SLOTS_MAX];
   fstamp st[ZONE_SLOTS_MAX][ZONE_FILES_MAX];
-  struct timespec elapsed, cpu;
+  struct timespec start, elapsed, cpu;
   dsload_opts lo;
+  unsigned next;          /* the next job a loader takes (atomic) */
+  unsigned running;       /* loaders still working (atomic); the last one reports */
+  uint64_t cpuns;         /* CPU time of all loaders (atomic) */
 };
+
+/* Two loaders: on the 2-core machines rblserve is sized for, the largest
+   datasets (a 10M-address xbl, a 3M-name dbl) then load side by side. */
+#define LOADERS 2
 
 static void expirycheck (void);
 static loadjob job;
-static pthread_t loader;
+static pthread_t loader[LOADERS];
+static unsigned nloaders;
 static int loading = 0, loadpending = 0, firstload = 1;
 static int loadpipe[2];
 static fstamp loaded[ZONE_SLOTS_MAX][ZONE_FILES_MAX];   /* stamps of the data being served */
@@ -147,16 +155,29 @@ static void tsdiff (struct timespec *d, struct timespec const *a, struct timespe
   if (d->tv_nsec < 0) { d->tv_nsec += 1000000000; d->tv_sec--; }
 }
 
+/* Whoever brings the count of running loaders to 0 tells the main loop. */
+static void loaddone (loadjob *j)
+{
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  tsdiff(&j->elapsed, &t1, &j->start);
+  j->cpu.tv_sec = (time_t)(j->cpuns / 1000000000u);
+  j->cpu.tv_nsec = (long)(j->cpuns % 1000000000u);
+  while (write(loadpipe[1], "x", 1) < 0 && errno == EINTR) ;
+}
+
 static void *loadrun (void *arg)
 {
   loadjob *j = arg;
-  struct timespec t0, t1, c0, c1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  struct timespec c0, c1, d;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-  for (unsigned i = 0; i < j->n; i++)
+  for (;;)
   {
-    zone_slot const *s = &table.s[j->slot[i]];
+    unsigned i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+    zone_slot const *s;
     warnctx w = { 0, 0 };
+    if (i >= j->n) break;
+    s = &table.s[j->slot[i]];
     j->why[i] = 0;
     errno = 0;
     j->res[i] = dataset_load(s->type, s->files, s->nfiles, &j->lo, &loadwarn, &w, &j->why[i]);
@@ -167,18 +188,41 @@ static void *loadrun (void *arg)
       warn(w.file ? w.file : s->files[0], ": ", u64(nb, w.n - WARN_MAX), " more warnings not shown");
     }
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-  tsdiff(&j->elapsed, &t1, &t0);
-  tsdiff(&j->cpu, &c1, &c0);
-  while (write(loadpipe[1], "x", 1) < 0 && errno == EINTR) ;
+  tsdiff(&d, &c1, &c0);
+  __atomic_fetch_add(&j->cpuns, (uint64_t)d.tv_sec * 1000000000u + (uint64_t)d.tv_nsec, __ATOMIC_RELAXED);
+  if (__atomic_sub_fetch(&j->running, 1, __ATOMIC_ACQ_REL) == 0) loaddone(j);
   return 0;
+}
+
+static off_t jobsize (unsigned i)
+{
+  off_t t = 0;
+  for (unsigned k = 0; k < table.s[job.slot[i]].nfiles; k++) t += job.st[i][k].size;
+  return t;
+}
+
+/* largest first, so the two loaders finish close together */
+static void jobsort (void)
+{
+  for (unsigned i = 1; i < job.n; i++)
+    for (unsigned k = i; k > 0 && jobsize(k) > jobsize(k - 1); k--)
+    {
+      unsigned slot = job.slot[k];
+      fstamp st[ZONE_FILES_MAX];
+      memcpy(st, job.st[k], sizeof st);
+      job.slot[k] = job.slot[k - 1];
+      memcpy(job.st[k], job.st[k - 1], sizeof st);
+      job.slot[k - 1] = slot;
+      memcpy(job.st[k - 1], st, sizeof st);
+    }
 }
 
 /* Starts loading the slots whose files changed (all of them if all is set).
    Returns 1 if a load started. */
 static int loadstart (int all)
 {
+  unsigned want;
   job.n = 0;
   for (unsigned i = 0; i < table.nslots; i++)
   {
@@ -198,13 +242,25 @@ static int loadstart (int all)
     job.n++;
   }
   if (!job.n) return 0;
+  jobsort();
   job.lo = opt.lo;
+  job.next = 0;
+  job.cpuns = 0;
+  want = job.n < LOADERS ? job.n : LOADERS;
+  nloaders = want;
+  job.running = want;
+  clock_gettime(CLOCK_MONOTONIC, &job.start);
+  for (unsigned t = 0; t < want; t++)
   {
-    int e = pthread_create(&loader, 0, &loadrun, &job);
+    int e = pthread_create(&loader[t], 0, &loadrun, &job);
     if (e)
     {
-      warn("unable to start the loader thread: ", strerror(e));
-      return 0;
+      /* the loaders already started take every job; none started: no load */
+      warn("unable to start a loader thread: ", strerror(e));
+      nloaders = t;
+      if (!t) return 0;
+      if (__atomic_sub_fetch(&job.running, want - t, __ATOMIC_ACQ_REL) == 0) loaddone(&job);
+      break;
     }
   }
   loading = 1;
@@ -218,7 +274,7 @@ static void loadfinish (void)
   uint64_t entries = 0, bytes = 0;
   char c;
   while (read(loadpipe[0], &c, 1) < 0 && errno == EINTR) ;
-  pthread_join(loader, 0);
+  for (unsigned t = 0; t < nloaders; t++) pthread_join(loader[t], 0);
   loading = 0;
   for (unsigned i = 0; i < job.n; i++)
   {
@@ -674,7 +730,7 @@ int main (int argc, char const *const *argv)
   dnsserve_close(&srv);
   if (loading)
   {
-    pthread_join(loader, 0);
+    for (unsigned t = 0; t < nloaders; t++) pthread_join(loader[t], 0);
     for (unsigned i = 0; i < job.n; i++) if (job.res[i]) dataset_free(job.res[i]);
   }
   for (unsigned i = 0; i < table.nslots; i++) if (table.s[i].d) dataset_free(table.s[i].d);
