@@ -124,6 +124,12 @@ install: all
 	install -m 755 supervise/smtpd/log/run $(DESTDIR)$(SVDIR)/smtpd/log/
 	install -m 644 supervise/smtpd/env/* $(DESTDIR)$(SVDIR)/smtpd/env/
 	printf '%s\n' '$(BINDIR)/rblgate' > $(DESTDIR)$(SVDIR)/smtpd/env/RBLGATE
+	install -d $(DESTDIR)$(SVDIR)/rblserve/env $(DESTDIR)$(SVDIR)/rblserve/log
+	install -m 755 supervise/rblserve/run $(DESTDIR)$(SVDIR)/rblserve/
+	install -m 644 supervise/rblserve/notification-fd $(DESTDIR)$(SVDIR)/rblserve/
+	install -m 755 supervise/rblserve/log/run $(DESTDIR)$(SVDIR)/rblserve/log/
+	install -m 644 supervise/rblserve/env/* $(DESTDIR)$(SVDIR)/rblserve/env/
+	printf '%s\n' '$(BINDIR)/rblserve' > $(DESTDIR)$(SVDIR)/rblserve/env/RBLSERVE
 
 DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev ucspi-tcp rbldnsd \
        swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2 \
