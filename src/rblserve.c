@@ -267,6 +267,21 @@ static int loadstart (int all)
   return 1;
 }
 
+/* "file,file" of a slot, for log lines */
+static void slotfiles (zone_slot const *s, char *files, size_t max)
+{
+  size_t w = 0;
+  for (unsigned k = 0; k < s->nfiles && w < max - 2; k++)
+  {
+    size_t l = strlen(s->files[k]);
+    if (k) files[w++] = ',';
+    if (l > max - 2 - w) l = max - 2 - w;
+    memcpy(files + w, s->files[k], l);
+    w += l;
+  }
+  files[w] = 0;
+}
+
 static void loadfinish (void)
 {
   dataset *old[ZONE_SLOTS_MAX];
@@ -289,20 +304,17 @@ static void loadfinish (void)
       entries += dataset_entries(s->d);
       bytes += dataset_bytes(s->d);
       nok++;
+      {
+        char files[LOGLINE_MAX], nb1[UINT64_FMT + 1], nb2[UINT64_FMT + 1];
+        slotfiles(s, files, sizeof files);
+        info("loaded ", s->type, " ", files, ": ", u64(nb1, dataset_entries(s->d)), " entries, ",
+          u64(nb2, dataset_bytes(s->d)), " bytes");
+      }
     }
     else
     {
       char files[LOGLINE_MAX];
-      size_t w = 0;
-      for (unsigned k = 0; k < s->nfiles && w < sizeof files - 2; k++)
-      {
-        size_t l = strlen(s->files[k]);
-        if (k) files[w++] = ',';
-        if (l > sizeof files - 2 - w) l = sizeof files - 2 - w;
-        memcpy(files + w, s->files[k], l);
-        w += l;
-      }
-      files[w] = 0;
+      slotfiles(s, files, sizeof files);
       memcpy(failed[si], job.st[i], s->nfiles * sizeof job.st[i][0]);
       hasfailed[si] = 1;
       nfail++;

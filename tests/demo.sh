@@ -1,15 +1,16 @@
 #!/bin/sh
 # tests/demo.sh: what `make demo` runs: rblgate in front of an SMTP server on loopback.
 #
-# rbldnsd (standing in for rblserve) serves rules/sample on 127.83.2.53:53; tcpserver on
+# rblserve serves rules/sample on 127.83.2.53:53; tcpserver on
 # 127.0.0.1:2525 runs `rblgate -r test.dnsbl -a allow.dnsbl tests/smtpsink`; swaks connects
-# from three loopback addresses; rblquery asks about two. Needs root (rbldnsd binds port 53
+# from three loopback addresses; rblquery asks about two. Needs root (rblserve binds port 53
 # and drops to user rbldns). Stops everything it started; exits 0 only if every step
 # behaved as expected. Takes a few seconds, never more than about 30.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 GATE=$TOP/build/rblgate
 QUERY=$TOP/build/rblquery
+SERVE=$TOP/build/rblserve
 SINK=$TOP/tests/smtpsink
 DNS=127.83.2.53
 PORT=2525
@@ -28,11 +29,12 @@ trap cleanup EXIT
 trap 'exit 111' INT TERM
 die() { echo "demo: fatal: $*" >&2; exit 111; }
 
-for t in rbldnsd tcpserver swaks dig timeout; do
+for t in tcpserver swaks dig timeout; do
   command -v "$t" > /dev/null || die "$t is not installed (make deps)"
 done
-[ -x "$GATE" ] && [ -x "$QUERY" ] || die "build/rblgate and build/rblquery are not built (make)"
-[ "$(id -u)" = 0 ] || die "run as root: rbldnsd binds $DNS port 53 and runs as user rbldns"
+[ -x "$GATE" ] && [ -x "$QUERY" ] && [ -x "$SERVE" ] || die "build/rblgate, rblquery and rblserve are not built (make)"
+[ "$(id -u)" = 0 ] || die "run as root: rblserve binds $DNS port 53 and runs as user rbldns"
+id rbldns > /dev/null 2>&1 || die "user rbldns is missing (make deps installs rbldnsd, which adds it)"
 getent -s files hosts "$(hostname)" > /dev/null || \
   die "add $(hostname) to /etc/hosts first (swaks would look it up in DNS)"
 
@@ -54,17 +56,17 @@ expect() { # expect TEXT COMMAND...: records whether COMMAND succeeded
   if "$@"; then result OK "$_t"; else result FAIL "$_t"; fi
 }
 
-echo "== rbldnsd on $DNS:53 serving rules/sample (test.dnsbl, test6.dnsbl, allow.dnsbl)"
-rbldnsd -n -u rbldns -b "$DNS/53" -w "$DIR" -t 60 \
+echo "== rblserve on $DNS:53 serving rules/sample (test.dnsbl, test6.dnsbl, allow.dnsbl)"
+"$SERVE" -n -u rbldns -b "$DNS/53" -w "$DIR" -t 60 \
   test.dnsbl:ip4set:test.dnsbl test.dnsbl:ip6trie:test6.dnsbl \
-  allow.dnsbl:ip4set:allow.dnsbl > "$DIR/rbldnsd.log" 2>&1 &
+  allow.dnsbl:ip4set:allow.dnsbl > "$DIR/rblserve.log" 2>&1 &
 PIDS="$PIDS $!"
 rbl=$!
 i=0
 until dig +tries=1 +time=1 @"$DNS" 2.0.0.127.test.dnsbl TXT 2> /dev/null | grep -q 'status: NOERROR'; do
   i=$((i + 1))
   if [ $i -ge 30 ] || ! kill -0 "$rbl" 2> /dev/null; then
-    sed 's/^/  /' "$DIR/rbldnsd.log"; die "rbldnsd did not start on $DNS:53"
+    sed 's/^/  /' "$DIR/rblserve.log"; die "rblserve did not start on $DNS:53"
   fi
   sleep 0.1
 done

@@ -77,7 +77,17 @@ wait_tcp() {
   return 1
 }
 
-# start_rbldnsd ADDR PORT ZONESPEC...: rbldnsd on ADDR/PORT serving files in $TMP
+# start_dnsbl ADDR PORT ZONESPEC...: the DNSBL server on ADDR/PORT serving
+# files in $TMP, with rbldnsd's command line: our rblserve, or whatever
+# $DNSBLD names (DNSBLD=rbldnsd runs a test against the reference).
+DNSBLD=${DNSBLD:-$BIN/rblserve}
+start_dnsbl() {
+  _a=$1 _p=$2; shift 2
+  bg sh -c 'exec "$@" >&2' dnsbl "$DNSBLD" -n -q -u rbldns -b "$_a/$_p" -w "$TMP" -t 60 "$@"
+  wait_dns "$_a" "$_p"
+}
+
+# start_rbldnsd ADDR PORT ZONESPEC...: Debian's rbldnsd, the reference
 start_rbldnsd() {
   _a=$1 _p=$2; shift 2
   bg sh -c 'exec "$@" >&2' rbldnsd rbldnsd -n -q -u rbldns -b "$_a/$_p" -w "$TMP" -t 60 "$@"

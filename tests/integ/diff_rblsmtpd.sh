@@ -62,11 +62,11 @@ printf '127.0.0.5 :127.0.0.2:Odd text: 8-bit \351\350 bytes, a tab\there, %%IP%%
   > "$TMP/odd.zone"
 chmod 644 "$TMP"/*.zone
 
-if ! start_rbldnsd "$DNSIP" 53 test.dnsbl:ip4set:test.zone \
+if ! start_dnsbl "$DNSIP" 53 test.dnsbl:ip4set:test.zone \
     allow.dnsbl:ip4set:allow.zone second.dnsbl:ip4set:second.zone \
     txt.dnsbl:generic:txt.zone long.dnsbl:ip4set:long.zone \
     odd.dnsbl:ip4set:odd.zone > "$TMP/rbldnsd.log" 2>&1; then
-  notok "rbldnsd serves the test lists on $DNSIP"; sed 's/^/# /' "$TMP/rbldnsd.log"
+  notok "the DNSBL server serves the test lists on $DNSIP"; sed 's/^/# /' "$TMP/rbldnsd.log"
   exit 1
 fi
 got=$(dig +short +tries=1 +time=2 @"$DNSIP" 6.0.0.127.long.dnsbl TXT | wc -c)

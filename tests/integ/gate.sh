@@ -66,12 +66,12 @@ ZONES="test.dnsbl:ip4set:test.dnsbl test.dnsbl:ip6trie:test6.dnsbl allow.dnsbl:i
   two.dnsbl:ip4set:two.dnsbl ok.dnsbl:ip4set:ok.dnsbl three.dnsbl:ip4set:three.dnsbl
   odd.dnsbl:ip4set:odd.dnsbl"
 # shellcheck disable=SC2086
-start_rbldnsd "$DNS" 53 -l +q.log $ZONES || { notok "rbldnsd serves the sample lists"; exit 1; }
-kill -0 "$LASTPID" 2>/dev/null || { notok "our rbldnsd owns $DNS:53"; exit 1; }
+start_dnsbl "$DNS" 53 -l +q.log $ZONES || { notok "the DNSBL server serves the sample lists"; exit 1; }
+kill -0 "$LASTPID" 2>/dev/null || { notok "our DNSBL server owns $DNS:53"; exit 1; }
 check_eq "sample data: 127.0.0.2 listed with rblsmtpd's reference text" \
   "$(dig +short +tries=1 +time=2 @"$DNS" 2.0.0.127.test.dnsbl TXT)" "\"$TEXT2\""
 # the same data on ::1, to reach a server by $DNSCACHEIP's [ipv6]:port form
-start_rbldnsd ::1 26153 test.dnsbl:ip4set:test.dnsbl || notok "rbldnsd on [::1]:26153"
+start_dnsbl ::1 26153 test.dnsbl:ip4set:test.dnsbl || notok "the DNSBL server on [::1]:26153"
 bg python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -102,9 +102,9 @@ check_eq "test copy: 127.0.0.12 is the partner" "$(rulecheck "$T" 127.0.0.12)" \
 cp "$TOP"/rules/sample/test.dnsbl "$TMP/"
 chmod 644 "$TMP/test.dnsbl"
 : > "$TMP/q.log"; chmod 666 "$TMP/q.log"
-start_rbldnsd "$DNS" 53 -l +q.log test.dnsbl:ip4set:test.dnsbl ||
-  { notok "rbldnsd serves test.dnsbl on $DNS"; exit 1; }
-kill -0 "$LASTPID" 2>/dev/null || { notok "our rbldnsd owns $DNS:53"; exit 1; }
+start_dnsbl "$DNS" 53 -l +q.log test.dnsbl:ip4set:test.dnsbl ||
+  { notok "the DNSBL server serves test.dnsbl on $DNS"; exit 1; }
+kill -0 "$LASTPID" 2>/dev/null || { notok "our DNSBL server owns $DNS:53"; exit 1; }
 for ip in 12.0.0.127 13.0.0.127 2.1.0.127 2.0.0.127; do
   check_eq "test.dnsbl lists $ip (so skipping the lists shows)" \
     "$(dig +short +tries=1 +time=2 @"$DNS" "$ip.test.dnsbl" A)" 127.0.0.2
@@ -116,7 +116,7 @@ check_eq "test.dnsbl does not list 127.0.0.3" \
 dig +short +tries=1 +time=2 @"$DNS" logmark.test.dnsbl TXT > /dev/null
 _i=0
 until grep -q ' logmark\.test\.dnsbl ' "$TMP/q.log"; do
-  _i=$((_i + 1)); [ $_i -lt 50 ] || { notok "rbldnsd logs queries to q.log"; exit 1; }
+  _i=$((_i + 1)); [ $_i -lt 50 ] || { notok "the DNSBL server logs queries to q.log"; exit 1; }
   sleep 0.1
 done
 QSTART=$(($(wc -l < "$TMP/q.log") + 1))

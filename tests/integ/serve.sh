@@ -195,7 +195,10 @@ wait $LOOP
 check_match "no query lost or wrong during the reloads" "$(cat "$TMP/loop1")" '^sent [1-9][0-9]+ lost 0 wrong 0$'
 check_match "reloads logged" "$(grep -c 'zones reloaded' "$TMP/log")" '^[3-9]$'
 
-# bad files keep the old data
+# bad files keep the old data, with a client querying throughout
+timeout 30 python3 "$TMP/loop.py" $A $P 6 > "$TMP/loop2" &
+LOOP=$!
+sleep 0.3
 cp "$TMP/ip4" "$TMP/ip4.good"
 grep -v CKSUM "$TMP/ip4.good" | sed 's/^127\.0\.0\.5$/127.0.0.6/' > "$TMP/ip4.new"
 echo '# CKSUM: 1234 56' >> "$TMP/ip4.new"
@@ -211,10 +214,24 @@ kill -HUP "$SPID"
 sleep 1
 check_eq "truncated file: the old data still served" "$(ans 5.0.0.127.bl.test)" "127.0.0.2"
 check_eq "one 'unable to load' line per failed load" "$(grep -c 'rblserve: warning: ip4: unable to load ip4set dataset: .*; still serving the data loaded before$' "$TMP/log")" 2
-mv "$TMP/ip4.good" "$TMP/ip4"
+cp "$TMP/ip4.good" "$TMP/ip4"
 kill -HUP "$SPID"
 sleep 1
 check_eq "the good file back" "$(ans 5.0.0.127.bl.test TXT)" '"Listed 127.0.0.5, see http://bl.test/127.0.0.5"' 
+# a bad line in an intact file: skipped with file and line, the rest loads
+{ grep -v CKSUM "$TMP/ip4.good"; echo '127.0.0.300'; echo '127.0.0.7'; } | withsum "$TMP/ip4.new"
+mv "$TMP/ip4.new" "$TMP/ip4"
+kill -HUP "$SPID"
+sleep 1
+check_eq "bad line: the lines around it load" "$(ans 7.0.0.127.bl.test)/$(ans 5.0.0.127.bl.test)" "127.0.0.2/127.0.0.2"
+check_match "bad line: warned with file and line number" "$(grep 'warning: ip4:[0-9]*: ' "$TMP/log" | tail -1)" \
+  '^rblserve: warning: ip4:[0-9]+: '
+mv "$TMP/ip4.good" "$TMP/ip4"
+kill -HUP "$SPID"
+sleep 1
+check_eq "restored: the bad line's neighbour gone again" "$(status 7.0.0.127.bl.test)" NXDOMAIN
+wait $LOOP
+check_match "no query lost or wrong while bad files came and went" "$(cat "$TMP/loop2")" '^sent [1-9][0-9]+ lost 0 wrong 0$'
 
 check_match "query log in rbldnsd's format" "$(grep ' 2.0.0.127.bl.test A IN: ' "$TMP/stats/querylog" | head -1)" \
   '^[0-9]+ 127\.0\.0\.1 2\.0\.0\.127\.bl\.test A IN: NOERROR/1/[0-9]+$'

@@ -218,11 +218,11 @@ cp "$TOP/rules/sample/test.dnsbl" "$TMP/"
 # the same rbldnsd answers in-addr.arpa from an empty set: NXDOMAIN at once.
 : > "$TMP/empty"
 chmod 644 "$TMP/test.dnsbl" "$TMP/empty"
-start_rbldnsd "$DNS" 53 test.dnsbl:ip4set:test.dnsbl in-addr.arpa:ip4set:empty ||
-  { notok "rbldnsd on $DNS"; exit 1; }
+start_dnsbl "$DNS" 53 test.dnsbl:ip4set:test.dnsbl in-addr.arpa:ip4set:empty ||
+  { notok "the DNSBL server on $DNS"; exit 1; }
 check_eq "rbldnsd: no host name for 127.0.0.1, at once" \
   "$(dig +tries=1 +time=2 @"$DNS" -x 127.0.0.1 | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')" NXDOMAIN
-kill -0 "$LASTPID" 2>/dev/null || { notok "our rbldnsd owns $DNS:53"; exit 1; }
+kill -0 "$LASTPID" 2>/dev/null || { notok "our DNSBL server owns $DNS:53"; exit 1; }
 
 # svpid DIR: the service's pid while it is up, else nothing
 svpid() {
