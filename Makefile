@@ -118,7 +118,7 @@ install: all
 	$(if $(wildcard man/*.5),install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
 	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(SVDIR)/smtpd/env $(DESTDIR)$(SVDIR)/smtpd/log
-	install -m 644 rules/smtp.rules $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 rules/smtp.rules rules/rblserve.acl $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 supervise/README $(DESTDIR)$(SVDIR)/
 	install -m 755 supervise/smtpd/run $(DESTDIR)$(SVDIR)/smtpd/
 	install -m 755 supervise/smtpd/log/run $(DESTDIR)$(SVDIR)/smtpd/log/

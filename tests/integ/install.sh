@@ -192,7 +192,7 @@ fi
 # what make install must put in place, under PREFIX
 WANT_FILES="bin/rblgate bin/rblquery bin/rblserve
 share/man/man1/rblquery.1 share/man/man5/rblgate-datasets.5 share/man/man8/rblgate.8 share/man/man8/rblserve.8
-share/rblgate/rules/smtp.rules share/rblgate/supervise/README
+share/rblgate/rules/rblserve.acl share/rblgate/rules/smtp.rules share/rblgate/supervise/README
 share/rblgate/supervise/rblserve/run share/rblgate/supervise/rblserve/log/run
 share/rblgate/supervise/rblserve/notification-fd
 share/rblgate/supervise/rblserve/env/ADDRESS share/rblgate/supervise/rblserve/env/DATADIR
