@@ -99,7 +99,6 @@ static void on_answer (void *arg, int status, int timeouts, unsigned char *abuf,
   (void)timeouts;
   if (q->done) return;
   q->done = 1;
-  q->finished = STAMP;
   L->pending--;
   if (L->closing && status == ARES_EDESTRUCTION) return;
   store_answer(q, status, abuf, alen);

@@ -20,7 +20,6 @@ struct dnsbl_query_s
   listanswer *ans;
   uint16_t qtype;
   uint8_t done;
-  tain finished;        /* STAMP when the answer came */
 };
 
 typedef struct dnsbl_lookup_s dnsbl_lookup;

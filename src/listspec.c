@@ -42,6 +42,18 @@ int listspec_scan_deadline (char const *s, uint32_t *ms)
   return 1;
 }
 
+char const *listspec_why (int err)
+{
+  switch (err)
+  {
+    case LISTSPEC_ILLEGAL: return "illegal option -- ";
+    case LISTSPEC_NOARG: return "option requires an argument -- ";
+    case LISTSPEC_TOOMANY: return "too many lists: the limit is 32";
+    case LISTSPEC_BADBASE: return "invalid zone name given to -";
+    default: return "invalid -T deadline: seconds in (0, 600] expected";
+  }
+}
+
 static int has_argument (char c)
 {
   char const *p = LISTSPEC_OPTIONS;

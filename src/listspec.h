@@ -45,6 +45,11 @@ enum listspec_error_e
    sets *err to a LISTSPEC_* code and *letter to the option concerned. */
 extern int listspec_parse (int argc, char const *const *argv, gateopts *o, int *err, char *letter);
 
+/* The message for a listspec_parse error, to be followed by the option
+   letter (ILLEGAL, NOARG, BADBASE) or by nothing. ILLEGAL and NOARG are
+   usage errors: the usage line follows them. */
+extern char const *listspec_why (int err);
+
 /* rblsmtpd's -t: the value of the leading decimal digits (none = 0),
    saturated at UINT32_MAX instead of wrapping. */
 extern uint32_t listspec_scan_dialogue (char const *s);

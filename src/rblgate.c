@@ -33,14 +33,12 @@ static void parse_options (int argc, char const *const *argv, gateopts *o, int *
   char letter[2] = { 0, 0 };
   *first = listspec_parse(argc, argv, o, &err, letter);
   if (*first >= 0) return;
-  switch (err)
+  if (err == LISTSPEC_ILLEGAL || err == LISTSPEC_NOARG)
   {
-    case LISTSPEC_ILLEGAL: strerr_warn(PROG, ": illegal option -- ", letter); dieusage();
-    case LISTSPEC_NOARG: strerr_warn(PROG, ": option requires an argument -- ", letter); dieusage();
-    case LISTSPEC_TOOMANY: strerr_dief(100, "too many lists: the limit is 32");
-    case LISTSPEC_BADBASE: strerr_dief(100, "invalid zone name given to -", letter);
-    default: strerr_dief(100, "invalid -T deadline: seconds in (0, 600] expected");
+    strerr_warn(PROG, ": ", listspec_why(err), letter);
+    dieusage();
   }
+  strerr_dief(100, listspec_why(err), err == LISTSPEC_BADBASE ? letter : "");
 }
 
 static void warn_failures (dnsbl_check const *c, gateopts const *o)

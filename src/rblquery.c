@@ -83,11 +83,9 @@ int main (int argc, char const *const *argv)
   first = listspec_parse(argc, argv, &o, &err, letter);
   if (first < 0)
   {
-    if (err == LISTSPEC_ILLEGAL) strerr_warn(PROG, ": illegal option -- ", letter);
-    else if (err == LISTSPEC_NOARG) strerr_warn(PROG, ": option requires an argument -- ", letter);
-    else if (err == LISTSPEC_TOOMANY) strerr_dief(100, "too many lists: the limit is 32");
-    else if (err == LISTSPEC_BADBASE) strerr_dief(100, "invalid zone name given to -", letter);
-    else strerr_dief(100, "invalid -T deadline: seconds in (0, 600] expected");
+    if (err != LISTSPEC_ILLEGAL && err != LISTSPEC_NOARG)
+      strerr_dief(100, listspec_why(err), err == LISTSPEC_BADBASE ? letter : "");
+    strerr_warn(PROG, ": ", listspec_why(err), letter);
     dieusage();
   }
   n = argc - first;
