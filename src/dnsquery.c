@@ -44,10 +44,11 @@ int dnsquery_parse (unsigned char const *pkt, size_t len, dnsquery *q)
     if (c > 63 || w + c + 2 > DNSQUERY_NAME_MAX || p + c + 6 > len) return 0;
     q->lab[n++] = (uint8_t)w;
     q->name[w++] = (unsigned char)c;
+    /* branch-free, so the compiler can do a label at a time */
     for (unsigned i = 1; i <= c; i++)
     {
       unsigned char b = pkt[p + i];
-      q->name[w++] = b >= 'A' && b <= 'Z' ? b + 32 : b;
+      q->name[w++] = (unsigned char)(b | ((unsigned char)(b - 'A') < 26) << 5);
     }
     p += c + 1;
   }
@@ -92,6 +93,7 @@ void dnsquery_ans_start (dnsquery_ans *a, unsigned char *buf, size_t limit, dnsq
   a->count[0] = a->count[1] = a->count[2] = 0;
   a->tc = 0;
   a->ncomp = 0;
+  memset(a->lens, 0, sizeof a->lens);
   buf[2] = q->flags1 | 0x80;
   buf[3] = 0;
   memset(buf + 6, 0, 6);
@@ -102,6 +104,7 @@ void dnsquery_ans_reset (dnsquery_ans *a)
   a->len = a->ansstart;
   a->count[0] = a->count[1] = a->count[2] = 0;
   a->ncomp = 0;
+  memset(a->lens, 0, sizeof a->lens);
 }
 
 void dnsquery_ans_aa (dnsquery_ans *a, int on)
@@ -128,6 +131,7 @@ static void remember (dnsquery_ans *a, unsigned char const *dn, size_t len, size
   a->comp[a->ncomp].len = (uint16_t)len;
   a->comp[a->ncomp].off = (uint16_t)off;
   a->ncomp++;
+  a->lens[len >> 6] |= (uint64_t)1 << (len & 63);
 }
 
 void dnsquery_ans_question_suffix (dnsquery_ans *a, dnsquery const *q, unsigned i)
@@ -144,12 +148,14 @@ static int putname (dnsquery_ans *a, unsigned char const *dn, size_t dnlen)
   int ptr = -1;
   while (o < dnlen && dn[o])
   {
-    for (unsigned i = 0; i < a->ncomp; i++)
-      if (a->comp[i].len == dnlen - o && !memcmp(a->comp[i].dn, dn + o, dnlen - o))
-      {
-        ptr = a->comp[i].off;
-        break;
-      }
+    size_t sl = dnlen - o;
+    if (sl < 256 && a->lens[sl >> 6] >> (sl & 63) & 1)
+      for (unsigned i = 0; i < a->ncomp; i++)
+        if (a->comp[i].len == sl && !memcmp(a->comp[i].dn, dn + o, sl))
+        {
+          ptr = a->comp[i].off;
+          break;
+        }
     if (ptr >= 0) break;
     o += dn[o] + 1;
   }

@@ -64,6 +64,8 @@ struct dnsquery_ans_s
   unsigned count[3];            /* records per section */
   uint8_t tc;                   /* an answer record did not fit */
   unsigned ncomp;
+  uint64_t lens[4];             /* lengths of the names remembered (a superset after an undo): most
+                                   suffixes of a name to write match none and are passed over */
   struct
   {
     unsigned char const *dn;    /* uncompressed, lower-case suffix, root label included */

@@ -35,6 +35,7 @@
 
 static zone_table table;
 static dnsserve srv;
+static char *zonespecs;   /* copies of the zone arguments, which the table points into */
 
 static struct
 {
@@ -102,15 +103,27 @@ struct loadjob_s
   int err[ZONE_SLOTS_MAX];
   fstamp st[ZONE_SLOTS_MAX][ZONE_FILES_MAX];
   struct timespec start, elapsed, cpu;
+  uint8_t done[ZONE_SLOTS_MAX];    /* set by the loader when res/why/err are final (atomic) */
+  uint8_t taken[ZONE_SLOTS_MAX];   /* swapped in (or its failure logged) by the main loop */
+  int each;               /* swap each dataset in as soon as it is loaded */
   dsload_opts lo;
   unsigned next;          /* the next job a loader takes (atomic) */
   unsigned running;       /* loaders still working (atomic); the last one reports */
   uint64_t cpuns;         /* CPU time of all loaders (atomic) */
+  uint64_t entries, bytes;          /* of the datasets swapped in (main loop) */
+  unsigned nok, nfail;
 };
 
-/* Two loaders: on the 2-core machines rblserve is sized for, the largest
-   datasets (a 10M-address xbl, a 3M-name dbl) then load side by side. */
+/* Two loaders at start: on the 2-core machines rblserve is sized for, the
+   largest datasets (a 10M-address xbl, a 3M-name dbl) then load side by
+   side. A reload uses one and swaps each dataset in as soon as it is built,
+   freeing the old copy: the peak is then the data in service plus one
+   dataset being built, not a second copy of everything. Zones never see a
+   half-built dataset; a combined zone may for a moment answer from new
+   data of one list and old data of another, as it would if the files had
+   been changed one after the other. */
 #define LOADERS 2
+#define RELOADERS 1
 
 static void expirycheck (void);
 static loadjob job;
@@ -187,6 +200,8 @@ static void *loadrun (void *arg)
       char nb[ULONG_FMT + 1];
       warn(w.file ? w.file : s->files[0], ": ", u64(nb, w.n - WARN_MAX), " more warnings not shown");
     }
+    __atomic_store_n(&j->done[i], 1, __ATOMIC_RELEASE);
+    if (j->each) while (write(loadpipe[1], "d", 1) < 0 && errno == EINTR) ;
   }
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
   tsdiff(&d, &c1, &c0);
@@ -246,7 +261,13 @@ static int loadstart (int all)
   job.lo = opt.lo;
   job.next = 0;
   job.cpuns = 0;
-  want = job.n < LOADERS ? job.n : LOADERS;
+  job.each = !firstload;
+  job.entries = job.bytes = 0;
+  job.nok = job.nfail = 0;
+  memset(job.done, 0, sizeof job.done);
+  memset(job.taken, 0, sizeof job.taken);
+  want = firstload ? LOADERS : RELOADERS;
+  if (want > job.n) want = job.n;
   nloaders = want;
   job.running = want;
   clock_gettime(CLOCK_MONOTONIC, &job.start);
@@ -282,52 +303,79 @@ static void slotfiles (zone_slot const *s, char *files, size_t max)
   files[w] = 0;
 }
 
-static void loadfinish (void)
+/* Puts one loaded dataset in service, or logs why it failed. Returns the
+   dataset it replaced, for the caller to free once the zones are refreshed. */
+static dataset *loadtake (unsigned i)
+{
+  unsigned si = job.slot[i];
+  zone_slot *s = &table.s[si];
+  char files[LOGLINE_MAX];
+  dataset *old = 0;
+  job.taken[i] = 1;
+  slotfiles(s, files, sizeof files);
+  if (job.res[i])
+  {
+    char nb1[UINT64_FMT + 1], nb2[UINT64_FMT + 1];
+    old = s->d;
+    s->d = job.res[i];
+    job.res[i] = 0;
+    memcpy(loaded[si], job.st[i], s->nfiles * sizeof job.st[i][0]);
+    hasfailed[si] = 0;
+    job.entries += dataset_entries(s->d);
+    job.bytes += dataset_bytes(s->d);
+    job.nok++;
+    info("loaded ", s->type, " ", files, ": ", u64(nb1, dataset_entries(s->d)), " entries, ",
+      u64(nb2, dataset_bytes(s->d)), " bytes");
+  }
+  else
+  {
+    memcpy(failed[si], job.st[i], s->nfiles * sizeof job.st[i][0]);
+    hasfailed[si] = 1;
+    job.nfail++;
+    warn(files, ": unable to load ", s->type, " dataset: ", job.why[i] ? job.why[i] : "unknown error",
+      job.err[i] ? ": " : "", job.err[i] ? strerror(job.err[i]) : "",
+      s->d ? "; still serving the data loaded before" : "; zones using it answer SERVFAIL");
+  }
+  return old;
+}
+
+/* Takes every dataset the loaders have finished (all of them once the
+   loaders are done): the zones point into the datasets, so they are
+   refreshed before the old copies are freed. */
+static void loadcollect (int all)
 {
   dataset *old[ZONE_SLOTS_MAX];
-  unsigned nold = 0, nok = 0, nfail = 0;
-  uint64_t entries = 0, bytes = 0;
-  char c;
-  while (read(loadpipe[0], &c, 1) < 0 && errno == EINTR) ;
-  for (unsigned t = 0; t < nloaders; t++) pthread_join(loader[t], 0);
-  loading = 0;
+  unsigned nold = 0, ntook = 0;
   for (unsigned i = 0; i < job.n; i++)
   {
-    unsigned si = job.slot[i];
-    zone_slot *s = &table.s[si];
-    if (job.res[i])
+    if (job.taken[i] || (!all && !__atomic_load_n(&job.done[i], __ATOMIC_ACQUIRE))) continue;
     {
-      if (s->d) old[nold++] = s->d;
-      s->d = job.res[i];
-      memcpy(loaded[si], job.st[i], s->nfiles * sizeof job.st[i][0]);
-      hasfailed[si] = 0;
-      entries += dataset_entries(s->d);
-      bytes += dataset_bytes(s->d);
-      nok++;
-      {
-        char files[LOGLINE_MAX], nb1[UINT64_FMT + 1], nb2[UINT64_FMT + 1];
-        slotfiles(s, files, sizeof files);
-        info("loaded ", s->type, " ", files, ": ", u64(nb1, dataset_entries(s->d)), " entries, ",
-          u64(nb2, dataset_bytes(s->d)), " bytes");
-      }
-    }
-    else
-    {
-      char files[LOGLINE_MAX];
-      slotfiles(s, files, sizeof files);
-      memcpy(failed[si], job.st[i], s->nfiles * sizeof job.st[i][0]);
-      hasfailed[si] = 1;
-      nfail++;
-      warn(files, ": unable to load ", s->type, " dataset: ", job.why[i] ? job.why[i] : "unknown error",
-        job.err[i] ? ": " : "", job.err[i] ? strerror(job.err[i]) : "",
-        s->d ? "; still serving the data loaded before" : "; zones using it answer SERVFAIL");
+      dataset *o = loadtake(i);
+      if (o) old[nold++] = o;
+      ntook++;
     }
   }
-  /* the zones point into the datasets: refresh before freeing the old ones */
-  if (nok) zone_refresh(&table);
-  expirycheck();
+  if (ntook) zone_refresh(&table);
   for (unsigned i = 0; i < nold; i++) dataset_free(old[i]);
-  if (nok)
+}
+
+static void loadfinish (void)
+{
+  char c[64];
+  int last = 0;
+  ssize_t r;
+  do r = read(loadpipe[0], c, sizeof c); while (r < 0 && errno == EINTR);
+  for (ssize_t k = 0; k < r; k++) if (c[k] == 'x') last = 1;
+  if (!last)
+  {
+    loadcollect(0);
+    return;
+  }
+  for (unsigned t = 0; t < nloaders; t++) pthread_join(loader[t], 0);
+  loading = 0;
+  loadcollect(1);
+  expirycheck();
+  if (job.nok)
   {
     char e[16], u[16], nb1[UINT64_FMT + 1], nb2[UINT64_FMT + 1];
     e[uint64_fmt(e, (uint64_t)job.elapsed.tv_sec)] = 0;
@@ -337,13 +385,13 @@ static void loadfinish (void)
       char uh[4] = { (char)('0' + job.cpu.tv_nsec / 100000000), (char)('0' + job.cpu.tv_nsec / 10000000 % 10), 0, 0 };
       /* rbldnsd's words, which scripts (the bench kit) look for */
       infoq("zones reloaded, time ", e, ".", eh, "e/", u, ".", uh, "u sec, ",
-        u64(nb1, entries), " entries, ", u64(nb2, (bytes + 1023) / 1024), " KB");
+        u64(nb1, job.entries), " entries, ", u64(nb2, (job.bytes + 1023) / 1024), " KB");
     }
   }
   if (firstload)
   {
     firstload = 0;
-    if (nfail && !opt.quiet) strerr_dief1x(111, "initial load failed");
+    if (job.nfail && !opt.quiet) strerr_dief1x(111, "initial load failed");
     if (opt.notifyfd >= 0)
     {
       while (write(opt.notifyfd, "\n", 1) < 0 && errno == EINTR) ;
@@ -410,6 +458,7 @@ static void statslog (int reset)
 }
 
 static zone_stats lastst[ZONE_MAX + 1];
+static int statsfailed;   /* warned already: the next failures are not logged */
 
 /* rbldnsd's statsfile line: "time zone:qtot:qok:qnxd:bin:bout ... *:..." */
 static void statsfile (int bare)
@@ -447,8 +496,18 @@ static void statsfile (int bare)
   if (bare) memset(lastst, 0, sizeof lastst);
   line[w++] = '\n';
   fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) { warn("unable to open ", fn, ": ", strerror(errno)); return; }
-  if (write(fd, line, w) < 0) warn("unable to write to ", fn, ": ", strerror(errno));
+  if (fd < 0)
+  {
+    if (!statsfailed) warn("unable to open ", fn, ": ", strerror(errno));
+    statsfailed = 1;
+    return;
+  }
+  if (write(fd, line, w) < 0)
+  {
+    if (!statsfailed) warn("unable to write to ", fn, ": ", strerror(errno));
+    statsfailed = 1;
+  }
+  else statsfailed = 0;
   close(fd);
 }
 
@@ -474,7 +533,8 @@ static void qlogopen (void)
 {
   char const *fn = opt.logfile;
   if (*fn == '+') { fn++; qlogflush = 1; }
-  if (qlogfd > 1) { qlogout(); close(qlogfd); }
+  if (qlogfd >= 0) qlogout();
+  if (qlogfd > 1) close(qlogfd);
   if (!strcmp(fn, "-")) qlogfd = 1;
   else if ((qlogfd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0)
     warn("unable to open query log ", fn, ": ", strerror(errno));
@@ -505,30 +565,61 @@ static size_t answer (void *ctx, unsigned char *buf, size_t len, size_t cap, int
 
 /* --- command line --- */
 
-static void scanttl (char const *s)
+/* rbldnsd's -t defttl:minttl:maxttl: a part left empty keeps its value
+   (from an earlier -t, or the default), one colon may follow maxttl.
+   Refused as rbldnsd refuses them: an empty value, a defttl of 0, a
+   defttl outside minttl..maxttl (0: no limit). */
+static void scanttl (char const *arg)
 {
-  uint32_t *f[3] = { &opt.lo.defttl, &opt.lo.minttl, &opt.lo.maxttl };
-  for (unsigned i = 0; i < 3 && *s; i++)
+  static char const *const what[3] = { "defttl", "minttl", "maxttl" };
+  uint32_t v[3] = { opt.lo.defttl, opt.lo.minttl, opt.lo.maxttl };
+  char const *s = arg;
+  char a[UINT64_FMT + 1], b[UINT64_FMT + 1];
+  if (!*s) strerr_dief1x(100, "invalid -t value: empty");
+  for (unsigned i = 0; i < 3; i++)
   {
-    if (*s != ':')
-    {
-      size_t n = zone_scan_time(s, f[i]);
-      if (!n) strerr_dief2x(100, "invalid -t value: ", s);
-      s += n;
-    }
-    if (*s == ':') s++;
-    else if (*s) strerr_dief2x(100, "invalid -t value: ", s);
+    size_t n = strcspn(s, ":");
+    if (n && zone_scan_time(s, &v[i]) != n)
+      strerr_dief(100, "invalid -t value ", arg, ": ", what[i], " is not a number of seconds below 2^32 with an optional unit s, m, h, d or w");
+    s += n;
+    if (!*s) break;
+    s++;
   }
-  if (*s) strerr_dief2x(100, "invalid -t value: ", s);
+  if (*s) strerr_dief(100, "invalid -t value ", arg, ": more than defttl:minttl:maxttl");
+  if (!v[0]) strerr_dief(100, "invalid -t value ", arg, ": defttl must not be 0");
+  if (v[1] && v[0] < v[1])
+    strerr_dief(100, "invalid -t value ", arg, ": defttl ", u64(a, v[0]), " is below minttl ", u64(b, v[1]));
+  if (v[2] && v[0] > v[2])
+    strerr_dief(100, "invalid -t value ", arg, ": defttl ", u64(a, v[0]), " is above maxttl ", u64(b, v[2]));
+  opt.lo.defttl = v[0];
+  opt.lo.minttl = v[1];
+  opt.lo.maxttl = v[2];
+}
+
+/* -u's user or group as a number, as rbldnsd takes it */
+static int scanid (char const *s, uint32_t *id)
+{
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; s[i] >= '0' && s[i] <= '9'; i++)
+    if ((v = v * 10 + (uint64_t)(s[i] - '0')) >= 0xffffffffu) return 0;
+  if (!i || s[i]) return 0;
+  *id = (uint32_t)v;
+  return 1;
+}
+
+static void checkafter (tain *deadline)
+{
+  tain d;
+  tain_uint(&d, opt.check);
+  tain_add_g(deadline, &d);
 }
 
 static void droppriv (uid_t uid, gid_t gid)
 {
-  if (opt.root)
-  {
-    if (chroot(opt.root) < 0) strerr_diefu2sys(111, "chroot to ", opt.root);
-    if (!opt.work && chdir("/") < 0) strerr_diefu1sys(111, "chdir to /");
-  }
+  /* into the jail before chroot: a relative -w is then inside it, as
+     with rbldnsd, never beside it */
+  if (opt.root && (chdir(opt.root) < 0 || chroot(".") < 0)) strerr_diefu2sys(111, "chroot to ", opt.root);
   if (opt.work && chdir(opt.work) < 0) strerr_diefu2sys(111, "chdir to ", opt.work);
   if (uid == (uid_t)-1) return;
   if (setgroups(1, &gid) < 0) strerr_diefu1sys(111, "setgroups");
@@ -568,7 +659,7 @@ int main (int argc, char const *const *argv)
         case '6': opt.v6 = 1; break;
         case 't': scanttl(l.arg); break;
         case 'c':
-          if (zone_scan_time(l.arg, &opt.check) != strlen(l.arg)) strerr_dief2x(100, "invalid -c value: ", l.arg);
+          if (!*l.arg || zone_scan_time(l.arg, &opt.check) != strlen(l.arg)) strerr_dief2x(100, "invalid -c value: ", l.arg);
           break;
         case 'e': opt.lo.accept_in_cidr = 1; break;
         case 'q': opt.quiet = 1; break;
@@ -604,14 +695,22 @@ int main (int argc, char const *const *argv)
   if (opt.v4 && opt.v6) strerr_dief1x(100, "-4 and -6 exclude each other");
   if (!nbinds) strerr_dief1x(100, "no -b address given");
   if (!argc) strerr_dief1x(100, "no zones given");
-  for (int i = 0; i < argc; i++)
   {
-    char const *why;
-    char *spec = (char *)argv[i];   /* cut up in place and kept */
-    char *copy = strdup(spec);
-    if (!copy) strerr_diefu1sys(111, "allocate");
-    if (!zone_table_add(&table, spec, &why)) strerr_dief(100, "invalid zone specification ", copy, ": ", why);
-    free(copy);
+    /* the table keeps pointers into the specs it cuts up: it gets copies,
+       so /proc/PID/cmdline and ps show the command line as typed */
+    size_t total = 0;
+    char *w;
+    for (int i = 0; i < argc; i++) total += strlen(argv[i]) + 1;
+    if (!(zonespecs = malloc(total))) strerr_diefu1sys(111, "allocate");
+    w = zonespecs;
+    for (int i = 0; i < argc; i++)
+    {
+      char const *why;
+      size_t n = strlen(argv[i]) + 1;
+      memcpy(w, argv[i], n);
+      if (!zone_table_add(&table, w, &why)) strerr_dief(100, "invalid zone specification ", argv[i], ": ", why);
+      w += n;
+    }
   }
   {
     char const *why;
@@ -634,14 +733,17 @@ int main (int argc, char const *const *argv)
     if (ul >= sizeof uname) strerr_dief2x(100, "invalid user: ", user);
     memcpy(uname, user, ul);
     uname[ul] = 0;
-    if (!(pw = getpwnam(uname))) strerr_dief2x(100, "unknown user: ", uname);
-    uid = pw->pw_uid;
-    gid = pw->pw_gid;
+    uint32_t id;
+    /* as rbldnsd: a number is that uid, and the same number is the gid */
+    if (scanid(uname, &id)) uid = gid = id;
+    else if ((pw = getpwnam(uname))) { uid = pw->pw_uid; gid = pw->pw_gid; }
+    else strerr_dief2x(100, "unknown user: ", uname);
     if (colon)
     {
-      struct group *gr = getgrnam(colon + 1);
-      if (!gr) strerr_dief2x(100, "unknown group: ", colon + 1);
-      gid = gr->gr_gid;
+      struct group *gr;
+      if (scanid(colon + 1, &id)) gid = id;
+      else if ((gr = getgrnam(colon + 1))) gid = gr->gr_gid;
+      else strerr_dief2x(100, "unknown group: ", colon + 1);
     }
     if (!uid) strerr_dief1x(100, "refusing to run as root: give -u an unprivileged user");
   }
@@ -651,7 +753,12 @@ int main (int argc, char const *const *argv)
   for (unsigned i = 0; i < nbinds; i++)
   {
     char const *why;
-    if (!dnsserve_bind(&srv, binds[i], opt.v4, opt.v6, &why)) strerr_diefu(111, why, " for ", binds[i], ": ", strerror(errno));
+    if (!dnsserve_bind(&srv, binds[i], opt.v4, opt.v6, &why))
+    {
+      if (errno == EINVAL && *why) strerr_dief(100, "invalid -b value ", binds[i], ": ", why);
+      if (!errno) strerr_diefu(111, "bind ", binds[i], ": ", why);
+      strerr_diefu(111, "bind ", binds[i], ": ", why, *why ? ": " : "", strerror(errno));
+    }
     info("listening on ", binds[i]);
   }
   if (opt.pidfile)
@@ -682,7 +789,7 @@ int main (int argc, char const *const *argv)
   loadstart(1);
   info("rblserve ", RBLSERVE_VERSION, " started (", u64(nb, srv.nudp), " sockets, ", u64(nb2, table.nzones),
     " zones), running in the foreground");
-  tain_addsec_g(&nextcheck, (int)opt.check);
+  checkafter(&nextcheck);
 
   for (;;)
   {
@@ -712,8 +819,14 @@ int main (int argc, char const *const *argv)
             if (loading) loadpending = 1;
             else loadstart(0);
             break;
-          case SIGUSR1: statslog(0); break;
+          /* rbldnsd's timing: a line of counters on each, and after a
+             reset a bare time line where the counters start from zero */
+          case SIGUSR1:
+            statslog(0);
+            if (opt.statsfile) statsfile(0);
+            break;
           case SIGUSR2:
+            if (opt.statsfile) statsfile(0);
             statslog(1);
             if (opt.statsfile) statsfile(1);
             break;
@@ -727,7 +840,7 @@ int main (int argc, char const *const *argv)
     if (n > 2) dnsserve_io(&srv, x + 2, &answer, 0);
     if (opt.check && !tain_future(&nextcheck))
     {
-      tain_addsec_g(&nextcheck, (int)opt.check);
+      checkafter(&nextcheck);
       if (opt.statsfile) statsfile(0);
       expirycheck();
       if (loading) loadpending = 1;
@@ -738,7 +851,12 @@ int main (int argc, char const *const *argv)
 
  end:
   if (qlogfd >= 0) qlogout();
-  if (opt.statsfile) statsfile(1);
+  statslog(0);
+  if (opt.statsfile)
+  {
+    statsfile(0);
+    statsfile(1);
+  }
   dnsserve_close(&srv);
   if (loading)
   {

@@ -309,7 +309,9 @@ static void decode (dsquery *dq, unsigned char const *name, size_t namelen, unsi
       }
     }
   }
-  if (dq->isip4) dq->substlen = fmt4(subst, dq->ip4);
+  /* the text of "$" is needed only when TXT records are made */
+  if (!wanttxt) dq->substlen = 0;
+  else if (dq->isip4) dq->substlen = fmt4(subst, dq->ip4);
   else if (dq->isip6) dq->substlen = fmt6(subst, dq->ip6);
   else
   {
