@@ -50,7 +50,7 @@ static int sock (int family, int type, struct sockaddr const *sa, socklen_t sale
     int size = 1 << 20;   /* absorbs bursts; the kernel caps it at rmem_max */
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   }
-  if (bind(fd, sa, salen) < 0) { *why = "bind"; goto errkeep; }
+  if (bind(fd, sa, salen) < 0) { *why = ""; goto errkeep; }
   if (type == SOCK_STREAM && listen(fd, 64) < 0) { *why = "listen"; goto errkeep; }
   return fd;
  err:
@@ -64,38 +64,88 @@ static int sock (int family, int type, struct sockaddr const *sa, socklen_t sale
   return -1;
 }
 
+/* The port of a -b spec: digits for 1..65535, or a service name. A name
+   must start with a letter: glibc would read "+70000" or "-1" as a number
+   and wrap it, as rbldnsd lets it. Returns 1 with the number in *num (0
+   for a name), or 0. */
+static int bindport (char const *p, unsigned *num)
+{
+  unsigned v = 0;
+  size_t i = 0;
+  if ((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z'))
+  {
+    *num = 0;
+    return 1;
+  }
+  for (; p[i] >= '0' && p[i] <= '9'; i++)
+    if ((v = v * 10 + (unsigned)(p[i] - '0')) > 65535) return 0;
+  if (!i || p[i] || !v) return 0;
+  *num = v;
+  return 1;
+}
+
+static int isip6 (char const *host)
+{
+  struct addrinfo hints, *res;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_INET6;
+  hints.ai_flags = AI_NUMERICHOST;
+  if (getaddrinfo(host, 0, &hints, &res)) return 0;
+  freeaddrinfo(res);
+  return 1;
+}
+
+/* On failure, errno says which kind: EINVAL with a non-empty *why, the
+   spec itself is wrong (*why says how); 0, *why says it all (the
+   resolver's message, too many addresses); anything else, a system call
+   failed (*why names the step, empty for bind itself). */
 int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char const **why)
 {
   char host[256];
   char const *port = "53";
   char const *slash = strrchr(spec, '/');
   size_t hl = slash ? (size_t)(slash - spec) : strlen(spec);
+  unsigned pnum = 53;
   struct addrinfo hints, *res, *ai;
   int r;
-  if (!hl || hl >= sizeof host || (slash && !slash[1]))
+  errno = EINVAL;
+  if (!hl) return (*why = "no address before the slash", 0);
+  if (hl >= sizeof host) return (*why = "address too long", 0);
+  if (memchr(spec, '/', hl)) return (*why = "more than one slash", 0);
+  if (slash)
   {
-    errno = EINVAL;
-    *why = "parse the address";
-    return 0;
+    port = slash + 1;
+    if (!*port) return (*why = "no port after the slash", 0);
+    if (!bindport(port, &pnum)) return (*why = "the port must be a number from 1 to 65535 or a service name", 0);
   }
   memcpy(host, spec, hl);
   host[hl] = 0;
-  if (slash) port = slash + 1;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = v4only ? AF_INET : v6only ? AF_INET6 : AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | (pnum ? AI_NUMERICSERV : 0);
   r = getaddrinfo(host, port, &hints, &res);
   if (r == EAI_NONAME)
   {
-    /* a host name, as rbldnsd allows: only then may the resolver be asked */
-    hints.ai_flags = AI_PASSIVE;
+    /* a name has no colon: "127.0.0.1:53" is a typing error, not a name
+       to send to the resolver */
+    if (memchr(host, ':', hl) && !isip6(host))
+    {
+      errno = EINVAL;
+      return (*why = "not an IPv4 or IPv6 address (the port goes after a slash: address/port)", 0);
+    }
+    hints.ai_flags &= ~AI_NUMERICHOST;
     r = getaddrinfo(host, port, &hints, &res);
+  }
+  if (r == EAI_SERVICE)
+  {
+    errno = EINVAL;
+    return (*why = "unknown service name", 0);
   }
   if (r)
   {
-    errno = r == EAI_SYSTEM ? errno : EINVAL;
-    *why = "resolve the address";
+    if (r != EAI_SYSTEM || !errno || errno == EINVAL) errno = 0;
+    *why = r == EAI_SYSTEM && errno ? "resolve the address" : gai_strerror(r);
     return 0;
   }
   for (ai = res; ai; ai = ai->ai_next)
@@ -105,8 +155,8 @@ int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char c
     if (s->nudp >= DNSSERVE_LISTEN_MAX)
     {
       freeaddrinfo(res);
-      errno = ENFILE;
-      *why = "bind: too many addresses";
+      errno = 0;
+      *why = "too many addresses to listen on";
       return 0;
     }
     if ((u = sock(ai->ai_family, SOCK_DGRAM, ai->ai_addr, ai->ai_addrlen, why)) < 0) goto fail;
@@ -123,8 +173,8 @@ int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char c
   freeaddrinfo(res);
   if (!s->nudp)
   {
-    errno = EAFNOSUPPORT;
-    *why = "find an address of the wanted family";
+    errno = 0;
+    *why = "no address of the family wanted";
     return 0;
   }
   return 1;

@@ -66,7 +66,9 @@ extern void dnsserve_init (dnsserve *s);
 /* Binds UDP and TCP sockets to "address[/port]" (rbldnsd's -b: numeric
    address or host name, port number or service name, default 53; every
    address of a name). v4only/v6only: rbldnsd's -4 and -6. Returns 1, or 0
-   with errno and *why saying what failed. */
+   with: errno EINVAL and *why saying what is wrong with spec; errno 0 and
+   *why the whole message (a resolver's answer); any other errno, a system
+   error, with *why naming the step (empty for bind itself). */
 extern int dnsserve_bind (dnsserve *s, char const *spec, int v4only, int v6only, char const **why);
 
 /* Adds the sockets to wait on to x (room for DNSSERVE_FDS), lowering

@@ -350,10 +350,8 @@ supervised() {
     if until_eq "$TPWANT" q $TP; then ok "dt: rblserve answers"; else notok "dt: rblserve answers"; fi
     NOPT=
   fi
-  # rblserve cuts its zone arguments up in place (zone NUL type NUL file), so
-  # /proc shows their colons as NULs like the separators between arguments
   check_eq "$SUITE: rblserve's command line" "$(tr '\0' ' ' < "/proc/$PID1/cmdline" | sed 's/ $//')" \
-    "$SERVE -b $ADDR/$DPORT -u $SERVEUSER -w $DATA $NOPT$(cat "$D/env/OPTIONS") $(ev ZONES | tr : ' ')"
+    "$SERVE -b $ADDR/$DPORT -u $SERVEUSER -w $DATA $NOPT$(cat "$D/env/OPTIONS") $(ev ZONES)"
   check_eq "$SUITE: rblserve runs as $SERVEUSER (Uid)" "$(ids "$PID1" Uid)" "$SUID $SUID $SUID $SUID"
   check_eq "$SUITE: rblserve runs as $SERVEUSER (Gid)" "$(ids "$PID1" Gid)" "$SGID $SGID $SGID $SGID"
   if await "$D/log" "$LOGGER"; then ok "$SUITE: the log service runs $LOGGER"
