@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -245,8 +246,14 @@ static void udpsend (dnsserve *s, int fd, unsigned m)
   }
 }
 
-/* Answers go out every DNSSERVE_SENDCHUNK datagrams, not at the end of the
-   batch: the client works on the first answers while later ones are made. */
+/* A batch's answers go out in one sendmmsg: a client waiting for them is
+   woken once, not once per answer. A batch that empties the socket but held
+   several queries says clients are busy: more are on their way, and a
+   short wait gathers them into the next batch instead of a wake-up for each
+   one or two. A lone query means a quiet time: back to iopause, adding
+   nothing to its latency. Measured on loopback (bench/README.md): about a
+   fifth less CPU per query under full load, for tens of microseconds more
+   latency. */
 static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
 {
   for (unsigned round = 0; round < DNSSERVE_ROUNDS; round++)
@@ -278,16 +285,17 @@ static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
         s->oiov[m].iov_len = r;
         s->out[m].msg_hdr.msg_name = &s->peer[k];
         s->out[m].msg_hdr.msg_namelen = h->msg_namelen;
-        if (++m == DNSSERVE_SENDCHUNK)
-        {
-          udpsend(s, fd, m);
-          m = 0;
-        }
+        m++;
       }
       h->msg_namelen = sizeof s->peer[k];
     }
     udpsend(s, fd, m);
-    if (n < DNSSERVE_BATCH) return;
+    if (n == DNSSERVE_BATCH) continue;
+    if (n < DNSSERVE_GATHER_MIN) return;
+    {
+      struct timespec ts = { 0, DNSSERVE_GATHER_US * 1000 };
+      nanosleep(&ts, 0);
+    }
   }
 }
 

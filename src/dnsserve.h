@@ -20,10 +20,13 @@
 #ifndef DNSSERVE_BATCH
 #define DNSSERVE_BATCH 16          /* datagrams per recvmmsg */
 #endif
-#ifndef DNSSERVE_SENDCHUNK
-#define DNSSERVE_SENDCHUNK 4       /* answers per sendmmsg: the client starts on them sooner */
-#endif
 #define DNSSERVE_ROUNDS 16         /* batches from one socket before looking at the others */
+#ifndef DNSSERVE_GATHER_MIN
+#define DNSSERVE_GATHER_MIN 2      /* a batch at least this big (but not full) ... */
+#endif
+#ifndef DNSSERVE_GATHER_US
+#define DNSSERVE_GATHER_US 25      /* ... waits this long for more before the next one */
+#endif
 #define DNSSERVE_TCP_MAX 16        /* TCP connections at once; more wait in the backlog */
 #define DNSSERVE_TCP_SECS 10       /* a TCP connection's whole life */
 #define DNSSERVE_FDS (2 * DNSSERVE_LISTEN_MAX + DNSSERVE_TCP_MAX)
