@@ -21,7 +21,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # different signatures, so -lcdb must come before -lskarnet wherever both are
 # linked (see STYLE.md 5.2 in the project notes and tests/symbols.sh).
 LDLIBS_GATE = -lcares -lskarnet
-LDLIBS_SERVE = -lskarnet -lpthread
+LDLIBS_SERVE = -lskarnet -lpthread -lz
 
 PROGS = rblgate rblquery $(if $(wildcard src/rblserve.c),rblserve)
 MAINSRCS = $(PROGS:%=src/%.c)
@@ -60,7 +60,7 @@ build-san/rblserve: build-san/rblserve.o build-san/librblgate.a
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_SERVE)
 
 build-san/tests/test_%: tests/unit/test_%.c build-san/librblgate.a | build-san/tests
-	$(CC) $(XCFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< build-san/librblgate.a $(LDFLAGS) $(LDLIBS_GATE) -lpthread
+	$(CC) $(XCFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< build-san/librblgate.a $(LDFLAGS) $(LDLIBS_GATE) -lpthread -lz
 
 build/tests/faultdns: tests/faultdns.c | build/tests
 	$(CC) $(XCFLAGS) -o $@ $< $(LDFLAGS) -lskarnet
@@ -78,7 +78,7 @@ build-fuzz/%.o: src/%.c | build-fuzz
 build-fuzz/librblgate.a: $(MODSRCS:src/%.c=build-fuzz/%.o)
 	rm -f $@ && ar rcs $@ $^
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librblgate.a
-	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/librblgate.a -lskarnet -lpthread
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/librblgate.a -lskarnet -lpthread -lz
 fuzz: $(FUZZSRCS:tests/fuzz/%.c=build-fuzz/%)
 
 # IPv6 clients under a real tcpserver: Debian's ucspi-tcp-ipv6 conflicts with
@@ -131,7 +131,7 @@ install: all
 	install -m 644 supervise/rblserve/env/* $(DESTDIR)$(SVDIR)/rblserve/env/
 	printf '%s\n' '$(BINDIR)/rblserve' > $(DESTDIR)$(SVDIR)/rblserve/env/RBLSERVE
 
-DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev ucspi-tcp rbldnsd \
+DEBS = build-essential libc-ares-dev libcdb-dev skalibs-dev zlib1g-dev ucspi-tcp rbldnsd \
        swaks dnsutils clang-14 libfuzzer-14-dev mandoc python3 procps iproute2 \
        s6 daemontools
 deps:

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -19,6 +20,7 @@
 #define DS_READ 1048576     /* bytes per read(); also the longest line */
 #define DS_MEMREAD 4096     /* the same for in-memory loads (fuzzing: small, and long lines reachable) */
 #define DS_SLACK 32         /* readable bytes after the data, for whole-word scanners */
+#define DS_GZIN 65536       /* compressed bytes read at a time from a gzip file */
 #define DS_TXTMAX 255       /* longest TXT template; rbldnsd truncates there */
 #define DS_OUTMAX 254       /* longest expanded TXT rbldnsd sends */
 #define DS_CHUNK 65536      /* arena chunk for small allocations */
@@ -49,36 +51,59 @@ static size_t pageup (size_t n)
   return (n + pg - 1) & ~(pg - 1);
 }
 
-/* Big arrays ask for huge pages: a load touches a few hundred MB, and
-   one fault per 2 MB instead of per 4 kB is a good part of its time on
-   a virtual machine; lookups then miss the TLB less. */
-static void huge (void *p, size_t n)
+/* Big arrays of the loaded data ask for huge pages: lookups then miss
+   the TLB less, and they are written whole, so that the 2 MB faults do
+   not clear more than is used. Temporaries do not: they grow and shrink
+   and are given back a piece at a time, and a huge page there clears
+   (and holds) memory the load never uses. */
+static void huge (void *p, size_t n, int want)
 {
 #ifdef MADV_HUGEPAGE
-  if (n >= 2097152) madvise(p, pageup(n), MADV_HUGEPAGE);
+  if (want && n >= 2097152) madvise(p, pageup(n), MADV_HUGEPAGE);
 #else
   (void)p;
   (void)n;
+  (void)want;
 #endif
+}
+
+static void *bigmap (size_t n, int hp)
+{
+  void *p = mmap(0, pageup(n ? n : 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return 0;
+  huge(p, n, hp);
+  return p;
+}
+
+static void *bigremap (void *p, size_t old, size_t n, int hp)
+{
+  void *q;
+  if (!p) return bigmap(n, hp);
+  if (pageup(old) == pageup(n)) return p;
+  q = mremap(p, pageup(old ? old : 1), pageup(n ? n : 1), MREMAP_MAYMOVE);
+  if (q == MAP_FAILED) return 0;
+  huge(q, n, hp);
+  return q;
 }
 
 void *ds_big_alloc (size_t n)
 {
-  void *p = mmap(0, pageup(n ? n : 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return 0;
-  huge(p, n);
-  return p;
+  return bigmap(n, 1);
 }
 
 void *ds_big_resize (void *p, size_t old, size_t n)
 {
-  void *q;
-  if (!p) return ds_big_alloc(n);
-  if (pageup(old) == pageup(n)) return p;
-  q = mremap(p, pageup(old ? old : 1), pageup(n ? n : 1), MREMAP_MAYMOVE);
-  if (q == MAP_FAILED) return 0;
-  huge(q, n);
-  return q;
+  return bigremap(p, old, n, 1);
+}
+
+void *ds_tmp_alloc (size_t n)
+{
+  return bigmap(n, 0);
+}
+
+void *ds_tmp_resize (void *p, size_t old, size_t n)
+{
+  return bigremap(p, old, n, 0);
 }
 
 int ds_big_grow (void **p, size_t *cap, size_t need, size_t size)
@@ -92,7 +117,7 @@ int ds_big_grow (void **p, size_t *cap, size_t need, size_t size)
     if (ncap > ((size_t)-1 / 4) / size) { errno = ENOMEM; return 0; }
     ncap *= 2;
   }
-  q = ds_big_resize(*p, *cap * size, ncap * size);
+  q = bigremap(*p, *cap * size, ncap * size, 0);
   if (!q) return 0;
   *p = q;
   *cap = ncap;
@@ -107,6 +132,22 @@ void ds_big_release (void *p, size_t cap, size_t size)
 void ds_big_free (void *p, size_t n)
 {
   if (p) munmap(p, pageup(n ? n : 1));
+}
+
+void ds_big_drop (void **p, size_t *n, size_t upto)
+{
+  size_t cut = upto & ~(size_t)4095;
+  if (!*p || !cut) return;
+  if (cut >= pageup(*n ? *n : 1))
+  {
+    ds_big_free(*p, *n);
+    *p = 0;
+    *n = 0;
+    return;
+  }
+  munmap(*p, cut);
+  *p = (char *)*p + cut;
+  *n -= cut;
 }
 
 dsarena *ds_arena_new (void)
@@ -338,6 +379,41 @@ static int scan_u32 (char const *s, size_t len, uint32_t *u)
   return 1;
 }
 
+/* Decimal octets "a[.b[.c[.d]]]", leading zeros allowed, each at most
+   255: packed into *ip from the top byte (missing ones 0), their count in
+   *noct. Returns the bytes used, stopping before a dot with no digit after
+   it; 0 if s starts with no digit or an octet is over 255. Addresses and
+   A values both read their octets here. */
+static size_t scan_octets (char const *s, size_t len, uint32_t *ip, unsigned *noct)
+{
+  uint32_t r = 0;
+  unsigned n = 0;
+  size_t i = 0;
+  for (;;)
+  {
+    unsigned v = 0;
+    size_t st = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+    {
+      v = v * 10 + (unsigned)(s[i++] - '0');
+      if (v > 255) return 0;
+    }
+    if (i == st)
+    {
+      if (!n) return 0;
+      i--;   /* "1.2." stops before the dot */
+      break;
+    }
+    r |= (uint32_t)v << (24 - 8 * n);
+    n++;
+    if (n == 4 || i >= len || s[i] != '.') break;
+    i++;
+  }
+  *ip = r;
+  *noct = n;
+  return i;
+}
+
 /* rbldnsd's time value: a number with at most one unit letter */
 static int scan_time (char const *s, size_t len, uint32_t *t)
 {
@@ -527,28 +603,17 @@ int ds_defvalue (dsbuild *b, uint32_t *v)
    bytes used, 0 if invalid. */
 static size_t scan_a (char const *s, size_t len, uint8_t *a)
 {
-  unsigned oct[4], n = 0;
-  size_t i = 0;
-  for (;;)
-  {
-    unsigned v = 0;
-    size_t st = i;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-    {
-      v = v * 10 + (unsigned)(s[i++] - '0');
-      if (v > 255) return 0;
-    }
-    if (i == st) return 0;
-    oct[n++] = v;
-    if (n == 4 || i >= len || s[i] != '.') break;
-    i++;
-  }
+  uint32_t ip;
+  unsigned n;
+  size_t i = scan_octets(s, len, &ip, &n);
+  /* unlike an address, an A ending in a dot ("1.2.") is invalid */
+  if (!i || (n < 4 && i < len && s[i] == '.')) return 0;
   switch (n)
   {
-    case 1: if (!oct[0]) return 0; a[0] = 127; a[1] = 0; a[2] = 0; a[3] = (uint8_t)oct[0]; break;
-    case 2: a[0] = (uint8_t)oct[0]; a[1] = 0; a[2] = 0; a[3] = (uint8_t)oct[1]; break;
-    case 3: a[0] = (uint8_t)oct[0]; a[1] = (uint8_t)oct[1]; a[2] = 0; a[3] = (uint8_t)oct[2]; break;
-    default: for (unsigned k = 0; k < 4; k++) a[k] = (uint8_t)oct[k]; break;
+    case 1: if (!ip) return 0; a[0] = 127; a[1] = 0; a[2] = 0; a[3] = (uint8_t)(ip >> 24); break;
+    case 2: a[0] = (uint8_t)(ip >> 24); a[1] = 0; a[2] = 0; a[3] = (uint8_t)(ip >> 16); break;
+    case 3: a[0] = (uint8_t)(ip >> 24); a[1] = (uint8_t)(ip >> 16); a[2] = 0; a[3] = (uint8_t)(ip >> 8); break;
+    default: a[0] = (uint8_t)(ip >> 24); a[1] = (uint8_t)(ip >> 16); a[2] = (uint8_t)(ip >> 8); a[3] = (uint8_t)ip; break;
   }
   return i;
 }
@@ -645,14 +710,11 @@ static inline unsigned oct (unsigned char const *d, unsigned l)
 
 size_t ds_scan_ip4 (char const *s, size_t len, uint32_t *ip, unsigned *noct)
 {
-  uint32_t r = 0;
-  unsigned n = 0;
-  size_t i = 0;
 #ifdef __SSE2__
   if (len >= 7)
   {
     /* the common whole address in a few vector steps (millions of lines
-       in an XBL); on anything unusual, the careful loop below. The line's
+       in an XBL); on anything unusual, the careful scan_octets. The line's
        buffer has 16 readable bytes from s, and s[len] ends digits. */
     __m128i x = _mm_loadu_si128((__m128i const *)s);
     __m128i dig = _mm_sub_epi8(x, _mm_set1_epi8('0'));
@@ -682,28 +744,9 @@ size_t ds_scan_ip4 (char const *s, size_t len, uint32_t *ip, unsigned *noct)
       return t;
     }
   }
-#endif
 slow:
-  r = 0;
-  i = 0;
-  for (;;)
-  {
-    unsigned v = 0;
-    size_t st = i;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-    {
-      v = v * 10 + (unsigned)(s[i++] - '0');
-      if (v > 255) return 0;
-    }
-    if (i == st) return n ? i - 1 : 0;   /* "1.2." stops before the dot */
-    r |= (uint32_t)v << (24 - 8 * n);
-    n++;
-    if (n == 4 || i >= len || s[i] != '.') break;
-    i++;
-  }
-  *ip = r;
-  *noct = n;
-  return i;
+#endif
+  return scan_octets(s, len, ip, noct);
 }
 
 size_t ds_scan_bits (char const *s, size_t len, unsigned max, unsigned *bits)
@@ -1043,6 +1086,10 @@ static void dispatch (dsbuild *top, char const *s, size_t len)
 
 /* ---- reading files ---- */
 
+/* A file is plain text, or gzip-compressed: rbldnsd tells them apart by
+   the first two bytes (1f 8b), whatever the name, and so do we. */
+enum { SRC_FIRST, SRC_PLAIN, SRC_GZ, SRC_GZEND, SRC_GZPAD };
+
 typedef struct dssrc_s dssrc;
 struct dssrc_s
 {
@@ -1050,9 +1097,16 @@ struct dssrc_s
   int ismem;
   char const *mem;
   size_t memlen, mempos;
+  int state;                /* SRC_* */
+  int nogzip;               /* -C: a gzip file is refused, not decompressed */
+  char const *err;          /* why reading failed, when errno does not say */
+  char const *detail;       /* zlib's words for corrupt data, or 0 */
+  unsigned char *in;        /* compressed bytes, DS_GZIN of them */
+  int zinit;
+  z_stream z;
 };
 
-static ssize_t src_read (dssrc *src, char *buf, size_t max)
+static ssize_t raw_read (dssrc *src, char *buf, size_t max)
 {
   if (!src->ismem)
   {
@@ -1064,6 +1118,126 @@ static ssize_t src_read (dssrc *src, char *buf, size_t max)
   if (max) memcpy(buf, src->mem + src->mempos, max);
   src->mempos += max;
   return (ssize_t)max;
+}
+
+/* the file is bad, not the system: no errno for the log line */
+static ssize_t src_bad (dssrc *src, char const *err, char const *detail)
+{
+  src->err = err;
+  src->detail = detail;
+  errno = 0;
+  return -1;
+}
+
+/* Inflates into buf until something comes out, or the data ends. Every
+   member is read in turn, as gzip -d reads them (rbldnsd stops after the
+   first); zero bytes after the last member are padding, as gzip has it;
+   anything else there refuses the file. Memory stays bounded: DS_GZIN
+   bytes of input and zlib's window, whatever the file's size. */
+static ssize_t gz_read (dssrc *src, char *buf, size_t max)
+{
+  z_stream *z = &src->z;
+  if (max > 0x40000000) max = 0x40000000;   /* avail_out has 32 bits */
+  z->next_out = (Bytef *)buf;
+  z->avail_out = (uInt)max;
+  while (z->avail_out == max)
+  {
+    int r;
+    if (!z->avail_in)
+    {
+      ssize_t n = raw_read(src, (char *)src->in, DS_GZIN);
+      if (n < 0) return -1;
+      if (!n)
+      {
+        if (src->state == SRC_GZ) return src_bad(src, "gzip data truncated", 0);
+        break;
+      }
+      z->next_in = src->in;
+      z->avail_in = (uInt)n;
+    }
+    if (src->state == SRC_GZEND)
+    {
+      if (*z->next_in == 0x1f)
+      {
+        /* another member; zlib checks the rest of its header */
+        if (inflateReset(z) != Z_OK) return src_bad(src, "corrupt gzip data", z->msg);
+        src->state = SRC_GZ;
+      }
+      else if (!*z->next_in) src->state = SRC_GZPAD;
+      else return src_bad(src, "data after the end of the gzip data", 0);
+    }
+    if (src->state == SRC_GZPAD)
+    {
+      while (z->avail_in && !*z->next_in) { z->next_in++; z->avail_in--; }
+      if (z->avail_in) return src_bad(src, "data after the end of the gzip data", 0);
+      continue;
+    }
+    r = inflate(z, Z_NO_FLUSH);
+    if (r == Z_STREAM_END) src->state = SRC_GZEND;
+    else if (r == Z_MEM_ERROR) { errno = ENOMEM; src->err = "out of memory"; return -1; }
+    /* with input and room for output, inflate always gets on or fails */
+    else if (r != Z_OK) return src_bad(src, "corrupt gzip data", z->msg);
+  }
+  return (ssize_t)(max - z->avail_out);
+}
+
+/* The first read: a plain file's first bytes go to buf as they are; a
+   gzip file's go to the inflater. */
+static ssize_t src_first (dssrc *src, char *buf, size_t max)
+{
+  size_t n = 0, want = max < DS_GZIN ? max : DS_GZIN;
+  while (n < 2)
+  {
+    ssize_t r = raw_read(src, buf + n, want - n);
+    if (r < 0) return -1;
+    if (!r) break;
+    n += (size_t)r;
+  }
+  if (n < 2 || (unsigned char)buf[0] != 0x1f || (unsigned char)buf[1] != 0x8b)
+  {
+    src->state = SRC_PLAIN;
+    return (ssize_t)n;
+  }
+  if (src->nogzip) return src_bad(src, "file is gzip-compressed, and decompression is disabled (-C)", 0);
+  src->in = malloc(DS_GZIN);
+  if (!src->in) { src->err = "out of memory"; return -1; }
+  memcpy(src->in, buf, n);
+  memset(&src->z, 0, sizeof(src->z));
+  /* 16 + window bits: gzip members only, header and trailer (CRC-32 and
+     length) checked by zlib */
+  switch (inflateInit2(&src->z, 16 + MAX_WBITS))
+  {
+    case Z_OK: break;
+    case Z_MEM_ERROR: errno = ENOMEM; src->err = "out of memory"; return -1;
+    default: return src_bad(src, "zlib refuses to start (another version than built with?)", src->z.msg);
+  }
+  src->zinit = 1;
+  src->z.next_in = src->in;
+  src->z.avail_in = (uInt)n;
+  src->state = SRC_GZ;
+  return gz_read(src, buf, max);
+}
+
+static ssize_t src_read (dssrc *src, char *buf, size_t max)
+{
+  switch (src->state)
+  {
+    case SRC_PLAIN: return raw_read(src, buf, max);
+    case SRC_FIRST: return src_first(src, buf, max);
+    default: return gz_read(src, buf, max);
+  }
+}
+
+static void src_end (dssrc *src)
+{
+  int e = errno;
+  if (src->zinit) inflateEnd(&src->z);
+  free(src->in);
+  if (src->fd >= 0) close(src->fd);
+  src->zinit = 0;
+  src->in = 0;
+  src->fd = -1;
+  errno = e;
 }
 
 static int iscksumline (char const *s, size_t len)
@@ -1141,7 +1315,22 @@ static int read_source (dsbuild *top, dssrc *src, char *buf, size_t cap)
         if (ld->o->strict) { ds_fatal(top, "bad line refused in strict mode"); break; }
       }
       r = src_read(src, buf + have, cap - have);
-      if (r < 0) { ld->why = "unable to read"; ld->fatal = 1; return 0; }
+      if (r < 0)
+      {
+        if (src->detail)
+        {
+          size_t w = 0;
+          msgput(ld, &w, src->err);
+          msgput(ld, &w, ": ");
+          msgput(ld, &w, src->detail);
+          ld->msg[w] = 0;
+          ld->lineno = 0;
+          ds_notice(top, ld->msg);
+        }
+        ld->why = src->err ? src->err : "unable to read";
+        ld->fatal = 1;
+        return 0;
+      }
       if (!r) eof = 1;
       have += (size_t)r;
       /* a line never runs into stale bytes; and most buffers have no NUL,
@@ -1334,7 +1523,7 @@ static void trim (void)
 static dataset *load (char const *type, char const *const *names, char const *const *bufs, size_t const *lens,
   unsigned n, dsload_opts const *o, dsload_warn_fn *warn, void *ctx, char const **why)
 {
-  static dsload_opts const defopts = { 2100, 0, 0, 0, 0, 0 };
+  static dsload_opts const defopts = { .defttl = 2100 };
   dstype const *t = type ? ds_type_find(type, strlen(type)) : 0;
   dsload ld;
   dsbuild top;
@@ -1384,15 +1573,14 @@ static dataset *load (char const *type, char const *const *names, char const *co
       posix_fadvise(src.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     }
+    src.nogzip = o->nogzip;
     if (!read_source(&top, &src, buf, cap))
     {
-      int e = errno;
-      if (src.fd >= 0) close(src.fd);
-      errno = e;
+      src_end(&src);
       fail = ld.why;
       break;
     }
-    if (src.fd >= 0) close(src.fd);
+    src_end(&src);
   }
   free(buf);
   buf = 0;

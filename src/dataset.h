@@ -82,6 +82,7 @@ struct dsload_opts_s
   uint8_t accept_in_cidr;            /* -e: 127.2.3.4/24 allowed */
   uint8_t require_cksum;             /* a file without "# CKSUM:" is refused */
   uint8_t strict;                    /* a bad line refuses the file instead of being skipped */
+  uint8_t nogzip;                    /* -C: a gzip-compressed file is refused, not decompressed */
 };
 
 /* Called for each problem found while loading: file, line number (0 for

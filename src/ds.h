@@ -19,14 +19,22 @@ extern dsarena *ds_arena_new (void);
 extern void ds_arena_free (dsarena *a);
 extern void *ds_alloc (dsarena *a, size_t n);   /* 16-aligned, zeroed; 0 on ENOMEM */
 extern size_t ds_arena_bytes (dsarena const *a);
-/* memory mapped on its own (zeroed), for big arrays: freed at once, not kept by malloc */
+/* memory mapped on its own (zeroed), for big arrays: freed at once, not kept by malloc;
+   in huge pages, for the arrays of a loaded dataset */
 extern void *ds_big_alloc (size_t n);
 extern void *ds_big_resize (void *p, size_t old, size_t n);   /* 0 on failure, p still valid */
 extern void ds_big_free (void *p, size_t n);
-/* ds_grow for big temporary arrays in such memory; released with ds_big_release(p, cap, size) */
+/* the same in small pages, for temporaries; freed with ds_big_free */
+extern void *ds_tmp_alloc (size_t n);
+extern void *ds_tmp_resize (void *p, size_t old, size_t n);
+/* ds_grow for big temporary arrays in such memory (small pages); released with ds_big_release(p, cap, size) */
 extern int ds_big_grow (void **p, size_t *cap, size_t need, size_t size);
 extern void ds_big_release (void *p, size_t cap, size_t size);
-/* hands a ds_big_alloc block of n bytes to the arena, which unmaps it when freed: 1, or 0 */
+/* gives back the whole pages before offset upto of a mapped block of *n
+   bytes at *p (a stream read once, from the front); *p and *n are then
+   what is left, 0 and 0 once nothing is */
+extern void ds_big_drop (void **p, size_t *n, size_t upto);
+/* hands a mapped block of n bytes (ds_big_alloc, ds_tmp_alloc) to the arena, which unmaps it when freed: 1, or 0 */
 extern int ds_arena_adopt (dsarena *a, void *p, size_t n);
 
 /* ---- values: an A and a TXT template, shared by many entries ---- */
@@ -207,6 +215,14 @@ extern size_t ds_scan_bits (char const *s, size_t len, unsigned max, unsigned *b
 extern size_t ds_scan_ip6 (char const *s, size_t len, uint8_t *ip, unsigned *nwords, int *dc);
 /* 1 if s[0] ends an address: end of line, white space, ':', '#' or ';' */
 extern int ds_addrend (char const *s, size_t len);
+/* An entry's exclusion mark: a leading '!' and the blanks after it are
+   skipped; 1 if it was there. */
+static inline int ds_excl (char const **s, size_t *len)
+{
+  if (!*len || **s != '!') return 0;
+  do { ++*s; --*len; } while (*len && ds_space(**s));
+  return 1;
+}
 
 /* ---- combined (ds_combined.c) and its hooks into dataset.c ---- */
 
@@ -255,12 +271,15 @@ struct dsblks_s
   size_t n, cap;
   dsblkpos *pos;            /* where each block came from, for duplicate warnings */
   size_t poscap;
-  int nopos;                /* do not keep pos (DSMAP_ALL users) */
+  int nopos;                /* do not keep pos (DSMAP_ALL and DSMAP_CLASS users) */
   int wide;                 /* b holds dsblk6 */
 };
 /* 1, or 0 after ds_fatal */
 extern int ds_blks_add4 (dsblks *s, uint32_t lo, uint32_t hi, uint32_t val, int excl, dsbuild *b);
 extern int ds_blks_add6 (dsblks *s, dsu128 lo, dsu128 hi, uint32_t val, int excl, dsbuild *b);
+/* for DSMAP_CLASS: a /8, /16, /24 or /32 piece, joined to the block before
+   when it goes on from it with the same class and value */
+extern int ds_blks_addcls4 (dsblks *s, uint32_t lo, uint32_t hi, uint32_t val, int excl, dsbuild *b);
 extern void ds_blks_free (dsblks *s);
 
 /* The built map: interval i covers [start[i], start[i+1]) and gives res[i]:
@@ -280,8 +299,10 @@ struct dsmap_s
   uint32_t const *listval;
 };
 
-#define DSMAP_ALL 0         /* same lo/hi blocks: every listing applies unless one excludes (ip4set, dnset) */
+#define DSMAP_ALL 0         /* same lo/hi blocks: every listing applies unless one excludes */
 #define DSMAP_FIRST 1       /* same lo/hi blocks: the first wins, the others are refused as duplicates (tries, acl) */
+#define DSMAP_CLASS 2       /* runs of rbldnsd's ip4set pieces from ds_blks_addcls4 (seq: 0 /8 .. 3 /32): the finest
+                               class holding an address decides, with every listing of it unless one excludes (ip4set) */
 /* Builds m in b's arena and frees s. width: 32 (dsblk4) or 128 (dsblk6).
    1, or 0 after ds_fatal. */
 extern int ds_map_build (dsbuild *b, dsblks *s, unsigned width, int mode, dsmap *m);

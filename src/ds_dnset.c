@@ -28,13 +28,39 @@ struct rec_s
   uint32_t off;             /* the entry in the pool; also the order in the files */
 };
 
+/* Entries are sorted a chunk at a time and each chunk is kept as a
+   sorted run, front-coded (about 10 bytes an entry, where pool and sort
+   record take 40); finish merges the runs. A big dnset so needs its runs
+   and one chunk, not all its sort records at once. */
+#define CHUNK_RECS 262144
+#define CHUNK_POOL 8388608
+
+/* a run entry: [hdr] [lengths] [suffix] [value varint if R_VAL]
+   hdr: E_WILD/E_EXCL, R_VAL a value follows (else the run's previous
+   one), R_SHORT lengths in one byte (shared << 4 | suffix) */
+#define R_VAL 4
+#define R_SHORT 8
+
+/* a growing byte stream in mapped memory: a run, or the final stream
+   (which the arena adopts at the end: no copy) */
+typedef struct outb_s outb;
+struct outb_s
+{
+  unsigned char *p;
+  size_t n, cap;
+};
+
 typedef struct tmp_s tmp;
 struct tmp_s
 {
-  unsigned char *pool;
+  unsigned char *pool;      /* the current chunk */
   size_t pool_n, pool_cap;
   rec *r;
   size_t n, cap;
+  rec *r2;                  /* room to sort the chunk */
+  size_t r2cap;
+  outb *run;                /* the chunks sorted so far */
+  size_t nrun, runcap;
 };
 
 static int dnset_start (dsbuild *b)
@@ -117,32 +143,42 @@ static size_t revkey (char const *s, size_t len, unsigned char *key)
   return k;
 }
 
-/* the window of key[from..] */
+#define SLACK 16            /* readable bytes after every key in the pool, for whole-word reads */
+
+/* the window of key[from..]; key is in the pool, from <= kl */
 static void window (rec *r, unsigned char const *key, size_t kl, size_t from)
 {
-  size_t left = kl > from ? kl - from : 0;
-  unsigned char w[16];
+  size_t left = kl - from;
   uint64_t a;
   uint32_t c;
-  memset(w, 0, sizeof(w));
-  memcpy(w, key + from, left < WIN ? left : WIN);
-  memcpy(&a, w, 8);
-  memcpy(&c, w + 8, 4);
+  memcpy(&a, key + from, 8);
+  memcpy(&c, key + from + 8, 4);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   a = __builtin_bswap64(a);
   c = __builtin_bswap32(c);
 #endif
+  /* what lies past the key reads as zeros */
+  if (left < 8)
+  {
+    a = left ? a & ~(uint64_t)0 << (8 * (8 - left)) : 0;
+    c = 0;
+  }
+  else if (left == 8) c = 0;
+  else if (left < WIN) c &= ~(uint32_t)0 << (8 * (12 - left));
   r->p0 = a;
   r->p1 = (c & 0xffffff00U) | (uint32_t)(left > WIN ? WIN + 1 : left);
 }
+
+static int flush (tmp *t);
 
 static int addkey (dsbuild *b, unsigned char const *key, size_t kl, unsigned flags, uint32_t v)
 {
   tmp *t = b->tmp;
   unsigned char *e;
   rec *r;
+  if ((t->n == CHUNK_RECS || t->pool_n + kl + 6 > CHUNK_POOL) && !flush(t)) return ds_fatal(b, "out of memory");
   if (t->pool_n + kl + 6 > 0xffffffffU) return ds_fatal(b, "dnset too large");
-  if (!ds_big_grow((void **)&t->pool, &t->pool_cap, t->pool_n + kl + 6, 1)) return ds_fatal(b, "out of memory");
+  if (!ds_big_grow((void **)&t->pool, &t->pool_cap, t->pool_n + kl + 6 + SLACK, 1)) return ds_fatal(b, "out of memory");
   if (!ds_big_grow((void **)&t->r, &t->cap, t->n + 1, sizeof(rec))) return ds_fatal(b, "out of memory");
   e = t->pool + t->pool_n;
   e[0] = (unsigned char)kl;
@@ -153,7 +189,7 @@ static int addkey (dsbuild *b, unsigned char const *key, size_t kl, unsigned fla
   e[5] = (unsigned char)(v >> 24);
   memcpy(e + 6, key, kl);
   r = t->r + t->n++;
-  window(r, key, kl, 0);
+  window(r, e + 6, kl, 0);
   r->off = (uint32_t)t->pool_n;
   t->pool_n += kl + 6;
   return 1;
@@ -163,14 +199,8 @@ static int dnset_line (dsbuild *b, char const *s, size_t len)
 {
   unsigned char key[KEYMAX + 1];
   size_t n = 0, kl;
-  int excl = 0, exact = 1, wild = 0;
+  int excl = ds_excl(&s, &len), exact = 1, wild = 0;
   uint32_t v = 0;
-  if (s[0] == '!')
-  {
-    excl = 1;
-    s++; len--;
-    while (len && ds_space(*s)) { s++; len--; }
-  }
   while (n < len && !ds_space(s[n])) n++;
   if (n >= 2 && s[0] == '*' && s[1] == '.') { exact = 0; wild = 1; s += 2; len -= 2; n -= 2; }
   else if (n >= 1 && s[0] == '.') { wild = 1; s++; len--; n--; }
@@ -187,6 +217,30 @@ static int keycmp (unsigned char const *a, size_t al, unsigned char const *b, si
   int c = memcmp(a, b, al < bl ? al : bl);
   if (c) return c;
   return al < bl ? -1 : al > bl;
+}
+
+/* the bytes a and b share, from "from" on (which they share before);
+   8 bytes past the shorter one are readable */
+static size_t lcp (unsigned char const *a, size_t al, unsigned char const *b, size_t bl, size_t from)
+{
+  size_t m = al < bl ? al : bl, i = from;
+  while (i < m)
+  {
+    uint64_t x, y;
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y)
+    {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      i += (size_t)__builtin_ctzll(x ^ y) / 8;
+#else
+      i += (size_t)__builtin_clzll(x ^ y) / 8;
+#endif
+      break;
+    }
+    i += 8;
+  }
+  return i < m ? i : m;
 }
 
 /* a key's first 8 bytes as a number that orders like the key */
@@ -313,11 +367,44 @@ static void rsort16 (rec *a, size_t n, unsigned d)
   free(start);
 }
 
-/* sorts a[0..n) whose keys agree before byte from: by the window at
-   from, then runs that fill it are refined with the next window */
-static void keysort (rec *a, size_t n, size_t from, unsigned char const *pool)
+/* a stable sort on the window, a byte at a time from the last, through
+   t[0..n): one pass counts every byte, and only bytes that differ
+   somewhere take a pass of their own. For chunks, where it beats the
+   in-place sorts above by a few times. */
+static void lsdsort (rec *a, rec *t, size_t n)
 {
-  if (n >= 131072) rsort16(a, n, 0);
+  uint32_t cnt[12][256];
+  rec *src = a, *dst = t;
+  memset(cnt, 0, sizeof(cnt));
+  for (size_t i = 0; i < n; i++)
+  {
+    uint64_t p0 = a[i].p0;
+    uint32_t p1 = a[i].p1;
+    for (unsigned d = 0; d < 4; d++) cnt[d][(p1 >> (8 * d)) & 255]++;
+    for (unsigned d = 0; d < 8; d++) cnt[4 + d][(p0 >> (8 * d)) & 255]++;
+  }
+  for (unsigned d = 0; d < 12; d++)
+  {
+    uint32_t pos[256];
+    unsigned sh = d < 4 ? 8 * d : 8 * (d - 4);
+    if (cnt[d][(d < 4 ? (uint64_t)src[0].p1 : src[0].p0) >> sh & 255] == n) continue;
+    for (unsigned k = 0, sum = 0; k < 256; k++) { pos[k] = sum; sum += cnt[d][k]; }
+    if (d < 4)
+      for (size_t i = 0; i < n; i++) dst[pos[src[i].p1 >> sh & 255]++] = src[i];
+    else
+      for (size_t i = 0; i < n; i++) dst[pos[src[i].p0 >> sh & 255]++] = src[i];
+    { rec *x = src; src = dst; dst = x; }
+  }
+  if (src != a) memcpy(a, src, n * sizeof(rec));
+}
+
+/* sorts a[0..n) whose keys agree before byte from: by the window at
+   from, then runs that fill it are refined with the next window; t, if
+   not 0, has room for n records */
+static void keysort (rec *a, size_t n, size_t from, unsigned char const *pool, rec *t)
+{
+  if (t && n >= 1024 && n <= 0xffffffffU) lsdsort(a, t, n);
+  else if (n >= 131072) rsort16(a, n, 0);
   else rsort(a, n, 0);
   for (size_t i = 0; i < n;)
   {
@@ -333,7 +420,7 @@ static void keysort (rec *a, size_t n, size_t from, unsigned char const *pool)
         e = pool + a[k].off;
         window(a + k, e + 6, e[0], from + WIN);
       }
-      keysort(a + i, j - i, from + WIN, pool);
+      keysort(a + i, j - i, from + WIN, pool, t);
     }
     i = j;
   }
@@ -364,26 +451,23 @@ struct dnset_s
   uint32_t nkeys;
 };
 
-typedef struct outb_s outb;
-struct outb_s
-{
-  unsigned char *p;
-  size_t n, cap;
-};
-
-/* the stream is mapped memory that the arena adopts at the end: no copy */
-static int outreserve (outb *o, size_t k)
+/* room for k more bytes; tmp: a run, in small pages */
+static int outgrow (outb *o, size_t k, int tmp)
 {
   size_t nc;
   void *q;
-  if (o->n + k <= o->cap) return 1;
   nc = o->cap ? 2 * o->cap : 65536;
   while (nc < o->n + k) nc *= 2;
-  q = ds_big_resize(o->p, o->cap, nc);
+  q = tmp ? ds_tmp_resize(o->p, o->cap, nc) : ds_big_resize(o->p, o->cap, nc);
   if (!q) return 0;
   o->p = q;
   o->cap = nc;
   return 1;
+}
+
+static inline int outreserve (outb *o, size_t k)
+{
+  return o->n + k <= o->cap || outgrow(o, k, 0);
 }
 
 static size_t putvar (unsigned char *p, uint32_t v)
@@ -411,6 +495,148 @@ static int u32cmp (void const *pa, void const *pb)
   return a < b ? -1 : a > b;
 }
 
+/* ---- runs ---- */
+
+/* Sorts the chunk and appends it to the runs. 1, or 0 on ENOMEM. */
+static int flush (tmp *t)
+{
+  outb *r;
+  unsigned char const *pk = 0;
+  size_t pkl = 0;
+  uint32_t lastv = 0xffffffffU;
+  if (!t->n) return 1;
+  if (!ds_grow((void **)&t->run, &t->runcap, t->nrun + 1, sizeof(outb))) return 0;
+  r = t->run + t->nrun++;
+  memset(r, 0, sizeof(*r));
+  /* without the room, a slower sort in place */
+  keysort(t->r, t->n, 0, t->pool, ds_big_grow((void **)&t->r2, &t->r2cap, t->n, sizeof(rec)) ? t->r2 : 0);
+  for (size_t i = 0; i < t->n; i++)
+  {
+    unsigned char const *e = t->pool + t->r[i].off, *key = e + 6;
+    size_t kl = e[0], sh = 0;
+    unsigned hdr = e[1];
+    uint32_t v = (uint32_t)e[2] | (uint32_t)e[3] << 8 | (uint32_t)e[4] << 16 | (uint32_t)e[5] << 24;
+    /* sorted order visits the pool at random: ask for entries early */
+    if (i + 16 < t->n) __builtin_prefetch(t->pool + t->r[i + 16].off);
+    if (pk) sh = lcp(key, kl, pk, pkl, 0);
+    if (!(hdr & E_EXCL) && v != lastv) { hdr |= R_VAL; lastv = v; }
+    if (sh < 16 && kl - sh < 16) hdr |= R_SHORT;
+    if (r->n + 3 + (kl - sh) + 5 > r->cap && !outgrow(r, 3 + (kl - sh) + 5, 1)) return 0;
+    r->p[r->n++] = (unsigned char)hdr;
+    if (hdr & R_SHORT) r->p[r->n++] = (unsigned char)(sh << 4 | (kl - sh));
+    else { r->p[r->n++] = (unsigned char)sh; r->p[r->n++] = (unsigned char)(kl - sh); }
+    memcpy(r->p + r->n, key + sh, kl - sh);
+    r->n += kl - sh;
+    if (hdr & R_VAL) r->n += putvar(r->p + r->n, v);
+    pk = key;
+    pkl = kl;
+  }
+  {
+    void *q = ds_tmp_resize(r->p, r->cap, r->n);
+    if (q) { r->p = q; r->cap = r->n; }
+  }
+  t->n = 0;
+  t->pool_n = 0;
+  return 1;
+}
+
+/* A run being read by the merge. The merge is a tree of losers with
+   offset-value codes: a key's code against a smaller key is where they
+   first differ and its byte there, so that keys coded against the same
+   key compare as integers; front coding gives each key's code against
+   the one before it for free. A node of the tree is a code and a run
+   (code << 32 | run), so that most matches are one comparison. */
+typedef struct cur_s cur;
+struct cur_s
+{
+  unsigned char const *p, *end;
+  void *base;               /* what is still mapped of the run */
+  size_t mapped;
+  unsigned char key[KEYMAX + 1 + 8];   /* 8: read by words */
+  size_t kl;
+  unsigned flags;           /* E_WILD, E_EXCL */
+  uint32_t v;
+};
+
+#define GIVEBACK 131072     /* the merge unmaps what it has read of a run by this much */
+#define CODE_END 0xffffffffU
+
+/* the code of key[0..kl) against a smaller key it shares off bytes
+   with: more shared is smaller, then the next byte, the end first */
+static uint32_t ovc (unsigned char const *key, size_t kl, size_t off)
+{
+  return (uint32_t)(KEYMAX + 1 - off) << 9 | (off < kl ? key[off] + 1U : 0);
+}
+
+/* the next entry of c's run; returns its code against the one before */
+static uint32_t curnext (cur *c)
+{
+  unsigned char const *p = c->p;
+  unsigned hdr;
+  size_t sh, sl;
+  if (p >= c->end)
+  {
+    ds_big_free(c->base, c->mapped);
+    c->base = 0;
+    c->mapped = 0;
+    return CODE_END;
+  }
+  hdr = *p++;
+  if (hdr & R_SHORT) { sh = *p >> 4; sl = *p & 15; p++; }
+  else { sh = p[0]; sl = p[1]; p += 2; }
+  memcpy(c->key + sh, p, sl);
+  p += sl;
+  c->kl = sh + sl;
+  if (hdr & R_VAL) c->v = getvar(&p);
+  c->flags = hdr & (E_WILD | E_EXCL);
+  c->p = p;
+  if ((size_t)(p - (unsigned char const *)c->base) >= GIVEBACK)
+    ds_big_drop(&c->base, &c->mapped, (size_t)(p - (unsigned char const *)c->base));
+  return ovc(c->key, c->kl, sh);
+}
+
+#define NODE(code, run) ((uint64_t)(code) << 32 | (run))
+#define NODE_CODE(n) ((uint32_t)((n) >> 32))
+#define NODE_RUN(n) ((uint32_t)(n))
+
+/* match() on equal codes: the keys agree one byte past the offset */
+static uint64_t tie (cur *c, uint64_t a, uint64_t b, uint64_t *lose)
+{
+  uint32_t code = NODE_CODE(a);
+  cur const *x = c + NODE_RUN(a), *y = c + NODE_RUN(b);
+  size_t i;
+  *lose = b;
+  if (code == CODE_END || !(code & 511)) return a;   /* both done, or both equal to the key */
+  i = lcp(x->key, x->kl, y->key, y->kl, KEYMAX + 2 - (code >> 9));
+  if (i == y->kl || (i < x->kl && x->key[i] > y->key[i]))
+  {
+    *lose = NODE(ovc(x->key, x->kl, i), NODE_RUN(a));
+    return b;
+  }
+  *lose = NODE(ovc(y->key, y->kl, i), NODE_RUN(b));   /* y is bigger, or the same key */
+  return a;
+}
+
+/* a and b coded against the same key: returns the smaller and sets
+   *lose to the other, coded against the winner */
+static inline uint64_t match (cur *c, uint64_t a, uint64_t b, uint64_t *lose)
+{
+  if ((a ^ b) >> 32)
+  {
+    uint64_t w = a < b ? a : b;
+    *lose = a ^ b ^ w;
+    return w;
+  }
+  return tie(c, a, b, lose);
+}
+
+/* plays the matches below node x of the tree (leaves k..2k-1 are the runs) */
+static uint64_t build (uint64_t *tree, cur *c, uint64_t const *leaf, size_t k, size_t x)
+{
+  if (x >= k) return leaf[x - k];
+  return match(c, build(tree, c, leaf, k, 2 * x), build(tree, c, leaf, k, 2 * x + 1), tree + x);
+}
+
 typedef struct kind_s kind;
 struct kind_s
 {
@@ -427,38 +653,75 @@ static int dnset_finish (dsbuild *b)
   outb o = { 0, 0, 0 };
   uint32_t *ix = 0;
   size_t nix = 0, ixcap = 0, nkeys = 0;
-  unsigned char prev[KEYMAX + 1];
-  size_t prevlen = 0;
+  unsigned char key[KEYMAX + 1];
+  size_t nr;
   uint32_t lastv[2] = { 0xffffffffU, 0xffffffffU };
   kind k[2];
+  cur *c = 0, *wc;
+  uint64_t *tree = 0, win = NODE(CODE_END, 0);
   int ok = 0;
   memset(k, 0, sizeof(k));
   if (!x) return 0;
-  keysort(t->r, t->n, 0, t->pool);
-  for (size_t i = 0; i < t->n;)
+  /* the last chunk becomes a run too; the chunk's memory goes before the
+     merge starts */
+  if (!flush(t)) goto oom;
+  nr = t->nrun;
+  ds_big_release(t->r, t->cap, sizeof(rec));
+  t->r = 0;
+  t->cap = 0;
+  ds_big_release(t->r2, t->r2cap, sizeof(rec));
+  t->r2 = 0;
+  t->r2cap = 0;
+  ds_big_release(t->pool, t->pool_cap, 1);
+  t->pool = 0;
+  t->pool_cap = 0;
+  if (nr)
   {
-    unsigned char const *e = t->pool + t->r[i].off, *key = e + 6;
-    size_t kl = e[0], j = i, shared = 0;
+    c = calloc(nr, sizeof(cur));
+    tree = calloc(2 * nr, sizeof(uint64_t));
+    if (!c || !tree) goto oom;
+    for (size_t i = 0; i < nr; i++)
+    {
+      cur *ci = c + i;
+      ci->p = ci->base = t->run[i].p;
+      ci->end = ci->p + t->run[i].n;
+      ci->mapped = t->run[i].cap;
+      /* the cursor owns the mapping now */
+      t->run[i].p = 0;
+      t->run[i].cap = 0;
+      tree[nr + i] = NODE(curnext(ci), i);
+    }
+    win = build(tree, c, tree + nr, nr, 1);
+  }
+  while (NODE_CODE(win) != CODE_END)
+  {
+    /* the winner's code says what it shares with the key before */
+    size_t kl = c[NODE_RUN(win)].kl, off = KEYMAX + 1 - (NODE_CODE(win) >> 9), shared = 0;
     unsigned flags = 0;
     int same = 1;
+    uint32_t eq = ovc(0, 0, kl);
+    memcpy(key, c[NODE_RUN(win)].key, kl);
     k[0].has = k[1].has = k[0].excl = k[1].excl = 0;
     k[0].nv = k[1].nv = 0;
-    /* every entry with this key */
-    for (; j < t->n; j++)
+    /* every entry with this key, from whichever runs have it */
+    do
     {
-      unsigned char const *f = t->pool + t->r[j].off;
-      /* sorted order visits the pool at random: ask for entries early */
-      if (j + 16 < t->n) __builtin_prefetch(t->pool + t->r[j + 16].off);
-      kind *kk = k + (f[1] & E_WILD ? 1 : 0);
-      if (j > i && (f[0] != kl || memcmp(f + 6, key, kl))) break;
+      kind *kk;
+      wc = c + NODE_RUN(win);
+      kk = k + (wc->flags & E_WILD ? 1 : 0);
       kk->has = 1;
-      if (f[1] & E_EXCL) kk->excl = 1;
+      if (wc->flags & E_EXCL) kk->excl = 1;
       else
       {
         if (!ds_grow((void **)&kk->v, &kk->cap, kk->nv + 1, sizeof(uint32_t))) goto oom;
-        kk->v[kk->nv++] = (uint32_t)f[2] | (uint32_t)f[3] << 8 | (uint32_t)f[4] << 16 | (uint32_t)f[5] << 24;
+        kk->v[kk->nv++] = wc->v;
       }
-    }
+      /* the winner's run moves on; replay its way to the top, where
+         every key is then coded against the key just taken */
+      win = NODE(curnext(wc), NODE_RUN(win));
+      for (size_t x = (nr + NODE_RUN(win)) / 2; x >= 1; x /= 2)
+        win = match(c, win, tree[x], tree + x);
+    } while (NODE_CODE(win) == eq);
     for (unsigned w = 0; w < 2; w++)
       if (k[w].nv > 1)
       {
@@ -475,7 +738,7 @@ static int dnset_finish (dsbuild *b)
       lastv[0] = lastv[1] = 0xffffffffU;
     }
     else
-      while (shared < kl && shared < prevlen && shared < 255 && key[shared] == prev[shared]) shared++;
+      shared = off;
     for (unsigned w = 0; w < 2; w++)
     {
       if (!k[w].has) continue;
@@ -507,17 +770,8 @@ static int dnset_finish (dsbuild *b)
         lastv[w] = k[w].v[0];
       }
     }
-    memcpy(prev, key, kl);
-    prevlen = kl;
     nkeys++;
-    i = j;
   }
-  ds_big_release(t->r, t->cap, sizeof(rec));
-  t->r = 0;
-  t->cap = 0;
-  ds_big_release(t->pool, t->pool_cap, 1);
-  t->pool = 0;
-  t->pool_cap = 0;
   {
     uint32_t *ixa = ds_alloc(ar, (nix ? nix : 1) * sizeof(uint32_t));
     if (!ixa || !outreserve(&o, 1)) goto oom;
@@ -552,6 +806,10 @@ static int dnset_finish (dsbuild *b)
 oom:
   ds_fatal(b, "out of memory");
 fail:
+  if (c)
+    for (size_t i = 0; i < t->nrun; i++) ds_big_free(c[i].base, c[i].mapped);
+  free(c);
+  free(tree);
   ds_big_free(o.p, o.cap);
   free(ix);
   free(k[0].v);
@@ -565,6 +823,9 @@ static void dnset_discard (dsbuild *b)
   if (!t) return;
   ds_big_release(t->pool, t->pool_cap, 1);
   ds_big_release(t->r, t->cap, sizeof(rec));
+  ds_big_release(t->r2, t->r2cap, sizeof(rec));
+  for (size_t i = 0; i < t->nrun; i++) ds_big_free(t->run[i].p, t->run[i].cap);
+  free(t->run);
   free(t);
   b->tmp = 0;
 }

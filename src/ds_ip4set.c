@@ -69,16 +69,10 @@ static int range (dsbuild *b, char const *s, size_t len, size_t *used, uint32_t 
 
 static int ip4set_line (dsbuild *b, char const *s, size_t len)
 {
-  int excl = 0;
+  int excl = ds_excl(&s, &len);
   size_t n = 0;
   uint32_t lo = 0, hi = 0, v = 0;
   uint64_t p, end;
-  if (s[0] == '!')
-  {
-    excl = 1;
-    s++; len--;
-    while (len && ds_space(*s)) { s++; len--; }
-  }
   if (!range(b, s, len, &n, &lo, &hi)) return 0;
   if (!excl && !ds_value(b, s + n, len - n, &v)) return 0;
   /* rbldnsd keeps a range as whole /8, /16, /24 and /32 pieces, the
@@ -92,7 +86,7 @@ static int ip4set_line (dsbuild *b, char const *s, size_t len)
     if (!(p & 0xffffff) && p + 0x1000000 <= end) size = 0x1000000;
     else if (!(p & 0xffff) && p + 0x10000 <= end) size = 0x10000;
     else if (!(p & 0xff) && p + 0x100 <= end) size = 0x100;
-    if (!ds_blks_add4(b->tmp, (uint32_t)p, (uint32_t)(p + size - 1), v, excl, b)) return -1;
+    if (!ds_blks_addcls4(b->tmp, (uint32_t)p, (uint32_t)(p + size - 1), v, excl, b)) return -1;
     p += size;
   }
   return 1;
@@ -108,7 +102,7 @@ static int ip4set_finish (dsbuild *b)
 {
   ip4setmap *x = ds_alloc(ds_barena(b), sizeof(ip4setmap));
   if (!x) return 0;
-  if (!ds_map_build(b, b->tmp, 32, DSMAP_ALL, &x->m)) return b->ld->fatal ? 1 : 0;
+  if (!ds_map_build(b, b->tmp, 32, DSMAP_CLASS, &x->m)) return b->ld->fatal ? 1 : 0;
   b->d->impl = x;
   return 1;
 }

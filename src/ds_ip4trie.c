@@ -50,6 +50,35 @@ int ds_blks_add6 (dsblks *s, dsu128 lo, dsu128 hi, uint32_t val, int excl, dsbui
   return 1;
 }
 
+int ds_blks_addcls4 (dsblks *s, uint32_t lo, uint32_t hi, uint32_t val, int excl, dsbuild *b)
+{
+  uint32_t v = excl ? DSBLK_EXCL : val, size = hi - lo;
+  unsigned cls = size >= 0xffffff ? 0 : size >= 0xffff ? 1 : size >= 0xff ? 2 : 3;
+  dsblk4 *x;
+  s->wide = 0;
+  if (s->n)
+  {
+    /* the next piece of a run: the run grows */
+    x = (dsblk4 *)s->b + s->n - 1;
+    if (x->val == v && x->seq == cls && x->hi != 0xffffffffU && x->hi + 1 == lo)
+    {
+      x->hi = hi;
+      return 1;
+    }
+  }
+  if (!ds_big_grow(&s->b, &s->cap, s->n + 1, sizeof(dsblk4)))
+  {
+    ds_fatal(b, "out of memory");
+    return 0;
+  }
+  x = (dsblk4 *)s->b + s->n++;
+  x->lo = lo;
+  x->hi = hi;
+  x->val = v;
+  x->seq = cls;
+  return 1;
+}
+
 void ds_blks_free (dsblks *s)
 {
   ds_big_release(s->b, s->cap, s->wide ? sizeof(dsblk6) : sizeof(dsblk4));
@@ -69,37 +98,48 @@ static int cmp4 (void const *pa, void const *pb)
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static uint64_t key4 (dsblk4 const *x)
+{
+  return (uint64_t)x->lo << 32 | (uint32_t)~x->hi;
+}
+
+/* in place (a copy would double the blocks' memory): by key4 a byte at
+   a time from the top, each bucket on its own, and small ones or ties on
+   the whole key by cmp4 */
+static void msort4 (dsblk4 *a, size_t n, unsigned d)
+{
+  while (n > 32 && d < 8)
+  {
+    size_t cnt[256], start[256], next[256];
+    unsigned sh = 56 - 8 * d;
+    memset(cnt, 0, sizeof(cnt));
+    for (size_t i = 0; i < n; i++) cnt[key4(a + i) >> sh & 255]++;
+    if (cnt[key4(a) >> sh & 255] == n) { d++; continue; }
+    for (size_t i = 0, sum = 0; i < 256; i++) { start[i] = next[i] = sum; sum += cnt[i]; }
+    for (unsigned k = 0; k < 256; k++)
+      while (next[k] < start[k] + cnt[k])
+      {
+        dsblk4 x = a[next[k]];
+        unsigned y = key4(&x) >> sh & 255;
+        while (y != k)
+        {
+          dsblk4 t = a[next[y]];
+          a[next[y]++] = x;
+          x = t;
+          y = key4(&x) >> sh & 255;
+        }
+        a[next[k]++] = x;
+      }
+    for (unsigned k = 0; k < 256; k++)
+      if (cnt[k] > 1) msort4(a + start[k], cnt[k], d + 1);
+    return;
+  }
+  if (n > 1) qsort(a, n, sizeof(dsblk4), cmp4);
+}
+
 static int sort4 (dsblk4 *a, size_t n)
 {
-  dsblk4 *t, *src = a, *dst;
-  if (n < 65536)
-  {
-    if (n) qsort(a, n, sizeof(dsblk4), cmp4);
-    return 1;
-  }
-  t = ds_big_alloc(n * sizeof(dsblk4));
-  dst = t;
-  if (!t) return 0;
-  for (unsigned pass = 0; pass < 4; pass++)
-  {
-    size_t *cnt = calloc(65536, sizeof(size_t));
-    unsigned sh = 16 * pass;
-    if (!cnt) { free(t); return 0; }
-    for (size_t i = 0; i < n; i++)
-    {
-      uint64_t k = (uint64_t)src[i].lo << 32 | (uint32_t)~src[i].hi;
-      cnt[(k >> sh) & 0xffff]++;
-    }
-    for (size_t i = 0, sum = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
-    for (size_t i = 0; i < n; i++)
-    {
-      uint64_t k = (uint64_t)src[i].lo << 32 | (uint32_t)~src[i].hi;
-      dst[cnt[(k >> sh) & 0xffff]++] = src[i];
-    }
-    free(cnt);
-    { dsblk4 *x = src; src = dst; dst = x; }
-  }
-  ds_big_free(t, n * sizeof(dsblk4));   /* four passes: the result is back in a */
+  msort4(a, n, 0);
   return 1;
 }
 
@@ -117,6 +157,8 @@ static int u32cmp (void const *pa, void const *pb)
   return a < b ? -1 : a > b;
 }
 
+/* the intervals, in mapped memory: a big map's arrays go to the arena
+   as they are */
 typedef struct mapw_s mapw;
 struct mapw_s
 {
@@ -124,27 +166,40 @@ struct mapw_s
   uint32_t *s4;
   dsu128 *s6;
   uint32_t *res;
-  size_t n, cap;
+  size_t n, cap, rcap;
 };
 
 static int emit (mapw *w, dsu128 s, uint32_t r)
 {
   if (w->n && w->res[w->n - 1] == r) return 1;
-  if (w->n == w->cap)
+  if (w->n >= w->rcap || w->n >= w->cap)
   {
-    size_t nc = w->cap ? 2 * w->cap : 64;
-    void *p = w->wide ? realloc(w->s6, nc * sizeof(dsu128)) : realloc(w->s4, nc * sizeof(uint32_t));
-    if (!p) return 0;
-    if (w->wide) w->s6 = p; else w->s4 = p;
-    p = realloc(w->res, nc * sizeof(uint32_t));
-    if (!p) return 0;
-    w->res = p;
-    w->cap = nc;
+    if (!(w->wide ? ds_big_grow((void **)&w->s6, &w->cap, w->n + 1, sizeof(dsu128))
+          : ds_big_grow((void **)&w->s4, &w->cap, w->n + 1, sizeof(uint32_t)))
+        || !ds_big_grow((void **)&w->res, &w->rcap, w->n + 1, sizeof(uint32_t))) return 0;
   }
   if (w->wide) w->s6[w->n] = s; else w->s4[w->n] = (uint32_t)s;
   w->res[w->n] = r;
   w->n++;
   return 1;
+}
+
+/* an array of the map into the arena: a big one as it is (then p is 0),
+   a small one copied. 0 on ENOMEM. */
+static void *toarena (dsarena *ar, void **p, size_t *cap, size_t size, size_t n)
+{
+  void *q;
+  if (n * size >= 65536)
+  {
+    q = ds_tmp_resize(*p, *cap * size, n * size);
+    if (!q || !ds_arena_adopt(ar, q, n * size)) return 0;
+    *p = 0;
+    *cap = 0;
+    return q;
+  }
+  q = ds_alloc(ar, n * size);
+  if (q && n) memcpy(q, *p, n * size);
+  return q;
 }
 
 typedef struct grp_s grp;
@@ -161,6 +216,155 @@ static unsigned bitlen (size_t n)
   return k;
 }
 
+/* ---- DSMAP_CLASS: a walk along the runs ---- */
+
+typedef struct vcnt_s vcnt;
+struct vcnt_s
+{
+  uint32_t val, n;          /* a value, and how many runs here give it */
+};
+
+/* the runs of one class that hold the current point */
+typedef struct actv_s actv;
+struct actv_s
+{
+  vcnt *v;                  /* by value */
+  size_t nv, cap;
+  size_t nexcl;             /* exclusions */
+};
+
+static size_t actfind (actv const *a, uint32_t val)
+{
+  size_t lo = 0, hi = a->nv;
+  while (lo < hi)
+  {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a->v[mid].val < val) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+static int actadd (actv *a, uint32_t val)
+{
+  size_t k;
+  if (val & DSBLK_EXCL) { a->nexcl++; return 1; }
+  k = actfind(a, val);
+  if (k < a->nv && a->v[k].val == val) { a->v[k].n++; return 1; }
+  if (!ds_grow((void **)&a->v, &a->cap, a->nv + 1, sizeof(vcnt))) return 0;
+  memmove(a->v + k + 1, a->v + k, (a->nv - k) * sizeof(vcnt));
+  a->v[k].val = val;
+  a->v[k].n = 1;
+  a->nv++;
+  return 1;
+}
+
+static void actdel (actv *a, uint32_t val)
+{
+  size_t k;
+  if (val & DSBLK_EXCL) { a->nexcl--; return; }
+  k = actfind(a, val);
+  if (--a->v[k].n) return;
+  memmove(a->v + k, a->v + k + 1, (a->nv - k - 1) * sizeof(vcnt));
+  a->nv--;
+}
+
+typedef struct lists_s lists;
+struct lists_s
+{
+  uint32_t **lv, **loff;
+  size_t *nlv, *lvcap, *nlist, *loffcap;
+};
+
+/* the result at a point: the finest class there decides. 1, or 0 on ENOMEM */
+static int classres (actv const *a, lists const *l, uint32_t *res)
+{
+  int c = 3;
+  actv const *f;
+  size_t st = *l->nlv;
+  while (c >= 0 && !a[c].nv && !a[c].nexcl) c--;
+  if (c < 0 || a[c].nexcl) { *res = 0; return 1; }
+  f = a + c;
+  if (f->nv == 1) { *res = f->v[0].val + 1; return 1; }
+  /* several: a list, the one before if it is the same */
+  if (*l->nlist)
+  {
+    size_t pst = (*l->loff)[*l->nlist - 1], k = 0;
+    if (st - pst == f->nv)
+      while (k < f->nv && (*l->lv)[pst + k] == f->v[k].val) k++;
+    if (k == f->nv) { *res = DSRES_LIST | (uint32_t)(*l->nlist - 1); return 1; }
+  }
+  if (!ds_grow((void **)l->lv, l->lvcap, st + f->nv, sizeof(uint32_t))
+      || !ds_grow((void **)l->loff, l->loffcap, *l->nlist + 2, sizeof(uint32_t))) return 0;
+  for (size_t k = 0; k < f->nv; k++) (*l->lv)[st + k] = f->v[k].val;
+  *l->nlv = st + f->nv;
+  (*l->loff)[*l->nlist] = (uint32_t)st;
+  *res = DSRES_LIST | (uint32_t)(*l->nlist)++;
+  return 1;
+}
+
+static void heapdown (uint64_t *h, size_t n, size_t i)
+{
+  uint64_t x = h[i];
+  for (;;)
+  {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && h[c + 1] < h[c]) c++;
+    if (h[c] >= x) break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = x;
+}
+
+/* The walk for DSMAP_CLASS: r[0..n) sorted by start. From each point
+   where a run starts or ends to the next, the result of the runs that
+   hold it. 1, or 0 on ENOMEM. */
+static int classwalk (mapw *w, dsblk4 const *r, size_t n, lists const *l)
+{
+  actv a[4];
+  uint64_t *heap = 0;       /* the runs holding the point: end << 32 | index, the first to end on top */
+  size_t nh = 0, hcap = 0, i = 0;
+  int ok = 0;
+  memset(a, 0, sizeof(a));
+  if (!emit(w, 0, 0)) goto done;
+  for (;;)
+  {
+    uint64_t p = i < n ? r[i].lo : (uint64_t)1 << 32;
+    uint32_t res;
+    if (nh && (heap[0] >> 32) + 1 < p) p = (heap[0] >> 32) + 1;
+    if (p > 0xffffffffU) break;
+    while (nh && (heap[0] >> 32) + 1 == p)
+    {
+      dsblk4 const *x = r + (uint32_t)heap[0];
+      actdel(a + x->seq, x->val);
+      heap[0] = heap[--nh];
+      if (nh) heapdown(heap, nh, 0);
+    }
+    for (; i < n && r[i].lo == p; i++)
+    {
+      size_t k = nh++;
+      if (!actadd(a + r[i].seq, r[i].val) || !ds_grow((void **)&heap, &hcap, nh, sizeof(uint64_t))) goto done;
+      heap[k] = (uint64_t)r[i].hi << 32 | i;
+      while (k && heap[(k - 1) / 2] > heap[k])
+      {
+        uint64_t t = heap[k];
+        heap[k] = heap[(k - 1) / 2];
+        heap[(k - 1) / 2] = t;
+        k = (k - 1) / 2;
+      }
+    }
+    if (!classres(a, l, &res)) goto done;
+    if (!p) w->res[0] = res;
+    else if (!emit(w, p, res)) goto done;
+  }
+  ok = 1;
+done:
+  free(heap);
+  for (unsigned c = 0; c < 4; c++) free(a[c].v);
+  return ok;
+}
+
 int ds_map_build (dsbuild *b, dsblks *s, unsigned width, int mode, dsmap *m)
 {
   dsarena *ar = ds_barena(b);
@@ -175,19 +379,35 @@ int ds_map_build (dsbuild *b, dsblks *s, unsigned width, int mode, dsmap *m)
   unsigned depth = 0;
   dsu128 pos = 0;
   int done = 0, ok = 0;
+  void *blkmap = 0;         /* the blocks' memory, once the walk owns it */
+  size_t blkmapped = 0;
 
   memset(m, 0, sizeof(*m));
   memset(&w, 0, sizeof(w));
   w.wide = wide;
   if (wide) { if (s->n) qsort(b6, s->n, sizeof(dsblk6), cmp6); }
   else if (!sort4(b4, s->n)) goto oom;
+  /* the walk owns the blocks' memory now */
+  blkmap = s->b;
+  blkmapped = s->cap * (wide ? sizeof(dsblk6) : sizeof(dsblk4));
+  s->b = 0;
+  s->cap = 0;
+  if (mode == DSMAP_CLASS)
+  {
+    lists l = { &lv, &loff, &nlv, &lvcap, &nlist, &loffcap };
+    if (s->n > 0xffffffffU || !classwalk(&w, b4, s->n, &l)) goto oom;
+    goto walked;
+  }
 
   /* blocks with the same bounds make one group with one result; groups
      nest or are disjoint, so a walk in order with a stack of the groups
      that enclose the current point gives each address the result of the
-     innermost group holding it */
+     innermost group holding it. The blocks are read once: what has been
+     read goes back as the walk goes. */
   for (size_t i = 0; i < s->n;)
   {
+    if (!(i & 65535) && i)
+      ds_big_drop(&blkmap, &blkmapped, (size_t)((wide ? (char *)(b6 + i) : (char *)(b4 + i)) - (char *)blkmap));
     size_t j = i + 1;
     uint32_t res;
     grp g;
@@ -264,34 +484,34 @@ int ds_map_build (dsbuild *b, dsblks *s, unsigned width, int mode, dsmap *m)
     }
   }
   if (!done && !emit(&w, pos, 0)) goto oom;
+walked:
+  ds_big_free(blkmap, blkmapped);
+  blkmap = 0;
+  blkmapped = 0;
   ds_blks_free(s);
   if (b->ld->fatal) goto fail;
 
   /* into the arena */
   m->n = (uint32_t)w.n;
   m->wide = (uint8_t)wide;
-  {
-    uint32_t *res = ds_alloc(ar, w.n * sizeof(uint32_t));
-    if (!res) goto oom;
-    memcpy(res, w.res, w.n * sizeof(uint32_t));
-    m->res = res;
-  }
+  if (!(m->res = toarena(ar, (void **)&w.res, &w.rcap, sizeof(uint32_t), w.n))) goto oom;
   if (wide)
   {
-    uint64_t *st = ds_alloc(ar, w.n * 2 * sizeof(uint64_t));
-    if (!st) goto oom;
+    uint64_t *st;
+    /* each start as two words, high first, where it is */
     for (size_t i = 0; i < w.n; i++)
     {
-      st[2 * i] = (uint64_t)(w.s6[i] >> 64);
-      st[2 * i + 1] = (uint64_t)w.s6[i];
+      dsu128 v = w.s6[i];
+      uint64_t q[2] = { (uint64_t)(v >> 64), (uint64_t)v };
+      memcpy(w.s6 + i, q, sizeof(q));
     }
+    if (!(st = toarena(ar, (void **)&w.s6, &w.cap, sizeof(dsu128), w.n))) goto oom;
     m->start6 = st;
   }
   else
   {
-    uint32_t *st = ds_alloc(ar, w.n * sizeof(uint32_t));
+    uint32_t *st = toarena(ar, (void **)&w.s4, &w.cap, sizeof(uint32_t), w.n);
     if (!st) goto oom;
-    memcpy(st, w.s4, w.n * sizeof(uint32_t));
     m->start4 = st;
     if (w.n >= 256)
     {
@@ -331,9 +551,10 @@ oom:
 fail:
   free(lv);
   free(loff);
-  free(w.s4);
-  free(w.s6);
-  free(w.res);
+  ds_big_release(w.s4, w.cap, sizeof(uint32_t));
+  ds_big_release(w.s6, w.cap, sizeof(dsu128));
+  ds_big_release(w.res, w.rcap, sizeof(uint32_t));
+  ds_big_free(blkmap, blkmapped);
   ds_blks_free(s);
   return ok;
 }
@@ -430,15 +651,9 @@ int ds_ip4cidr (dsbuild *b, char const *s, size_t len, size_t *used, uint32_t *l
 
 static int ip4trie_line (dsbuild *b, char const *s, size_t len)
 {
-  int excl = 0;
+  int excl = ds_excl(&s, &len);
   size_t n;
   uint32_t lo, hi, v = 0;
-  if (s[0] == '!')
-  {
-    excl = 1;
-    s++; len--;
-    while (len && ds_space(*s)) { s++; len--; }
-  }
   if (!ds_ip4cidr(b, s, len, &n, &lo, &hi)) return 0;
   if (!excl && !ds_value(b, s + n, len - n, &v)) return 0;
   return ds_blks_add4(b->tmp, lo, hi, v, excl, b) ? 1 : -1;

@@ -42,16 +42,10 @@ static int ip6trie_start (dsbuild *b)
 
 static int ip6trie_line (dsbuild *b, char const *s, size_t len)
 {
-  int excl = 0;
+  int excl = ds_excl(&s, &len);
   size_t n;
   dsu128 lo, hi;
   uint32_t v = 0;
-  if (s[0] == '!')
-  {
-    excl = 1;
-    s++; len--;
-    while (len && ds_space(*s)) { s++; len--; }
-  }
   if (!ds_ip6cidr(b, s, len, &n, &lo, &hi)) return 0;
   if (!excl && !ds_value(b, s + n, len - n, &v)) return 0;
   return ds_blks_add6(b->tmp, lo, hi, v, excl, b) ? 1 : -1;

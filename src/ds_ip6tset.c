@@ -40,14 +40,8 @@ static int ip6tset_line (dsbuild *b, char const *s, size_t len)
   tmp *t = b->tmp;
   uint8_t ip[16];
   unsigned nw;
-  int dc, excl = 0;
+  int dc, excl = ds_excl(&s, &len);
   size_t n;
-  if (s[0] == '!')
-  {
-    excl = 1;
-    s++; len--;
-    while (len && ds_space(*s)) { s++; len--; }
-  }
   n = ds_scan_ip6(s, len, ip, &nw, &dc);
   if (!n || !ds_addrend(s + n, len - n)) return ds_bad(b, "invalid address");
   if (!excl)

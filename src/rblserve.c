@@ -668,7 +668,7 @@ int main (int argc, char const *const *argv)
         case 's': opt.statsfile = l.arg; break;
         case 'n': break;   /* we always run in the foreground */
         case 'f': break;   /* reloads never stop answering anyway */
-        case 'C': break;   /* we never decompress data files */
+        case 'C': opt.lo.nogzip = 1; break;
         case 'd': strerr_dief1x(100, "-d (dump zones in BIND format) is not supported");
         case 'x': case 'X': strerr_dief1x(100, "-x and -X (rbldnsd extensions) are not supported");
         case 'v': table.versionmode++; break;

@@ -91,7 +91,7 @@ static void ask (dataset const *d, uint8_t const *data, size_t size)
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
-  dsload_opts o = { 60, 0, 0, 0, 0, 0 };
+  dsload_opts o = { .defttl = 60 };
   char const *bufs[2];
   size_t lens[2];
   unsigned nbuf = 1;
@@ -103,6 +103,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   o.require_cksum = (data[0] >> 2) & 1;
   o.minttl = data[0] & 8 ? 20 : 0;
   o.maxttl = data[0] & 16 ? 1000 : 0;
+  o.nogzip = (data[0] >> 5) & 1;
   data++;
   size--;
   bufs[0] = (char const *)data;

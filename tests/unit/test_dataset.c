@@ -251,6 +251,61 @@ static void t_ip4set (void)
   CHECK(!d && why && nwarn == 1, "ip4set: strict mode refuses a file with a bad line");
 }
 
+/* A values and addresses read their octets with one scanner; answers and
+   warnings as rbldnsd gives them for the same file */
+static void t_octets (void)
+{
+  static struct { char const *in; size_t used; unsigned noct; uint32_t ip; } const sc[] =
+  {
+    { "1.2.3.4", 7, 4, 0x01020304 }, { "1.2.", 3, 2, 0x01020000 }, { "1.2.3.", 5, 3, 0x01020300 },
+    { "007.0255.0.1", 12, 4, 0x07ff0001 }, { "1..2", 1, 1, 0x01000000 }, { "1.2.3.4.5", 7, 4, 0x01020304 },
+    { "10/8", 2, 1, 0x0a000000 }, { "256.1.1.1", 0, 0, 0 }, { "1.256", 0, 0, 0 }, { ".1", 0, 0, 0 }
+  };
+  dataset *d;
+  for (unsigned i = 0; i < sizeof(sc) / sizeof(*sc); i++)
+  {
+    char line[64], name[96];
+    uint32_t ip = 0xdeadbeef;
+    unsigned noct = 99;
+    size_t used;
+    /* as the loader gives lines: a newline after, readable bytes beyond */
+    memset(line, '\n', sizeof(line));
+    memcpy(line, sc[i].in, strlen(sc[i].in));
+    used = ds_scan_ip4(line, strlen(sc[i].in), &ip, &noct);
+    snprintf(name, sizeof(name), "octets: ds_scan_ip4 \"%s\" uses %zu bytes", sc[i].in, sc[i].used);
+    CHECK(used == sc[i].used && (!used || (noct == sc[i].noct && ip == sc[i].ip)), name);
+  }
+  d = load("ip4set",
+    ":127.0.0.2:txt $\n"
+    "1.0.0.20 :1.2.:dot after two\n"
+    "1.0.0.21 :007:leading zeros\n"
+    "1.0.0.22 :127.000.000.010:zeros\n"
+    "1.0.0.23 :1.2.3.:dot after three\n"
+    "1.0.0.24 :0255:four digits\n"
+    "1.0.0.25 :1..2:double dot\n"
+    "2.0.0.1.\n"
+    "3.0.\n"
+    "004.005.006.007\n"
+    "8.9.10/24\n");
+  CHECK(d != 0, "octets: loads");
+  if (!d) return;
+  EQ(a4(d, "1.0.0.20"), "", "octets: an A ending in a dot after two octets is refused");
+  EQ(a4(d, "1.0.0.21"), "127.0.0.7 'leading zeros'", "octets: A 007 is 127.0.0.7");
+  EQ(a4(d, "1.0.0.22"), "127.0.0.10 'zeros'", "octets: A 127.000.000.010");
+  EQ(a4(d, "1.0.0.23"), "", "octets: an A ending in a dot after three octets is refused");
+  EQ(a4(d, "1.0.0.24"), "127.0.0.255 'four digits'", "octets: A 0255 is 127.0.0.255");
+  EQ(a4(d, "1.0.0.25"), "", "octets: an A with two dots in a row is refused");
+  EQ(a4(d, "2.0.0.1"), "", "octets: an address ending in a dot is refused");
+  EQ(a4(d, "3.0.0.0"), "", "octets: a prefix ending in a dot is refused");
+  EQ(a4(d, "4.5.6.7"), "127.0.0.2 'txt 4.5.6.7'", "octets: an address with leading zeros");
+  EQ(a4(d, "8.9.10.1"), "127.0.0.2 'txt 8.9.10.1'", "octets: a 3-octet CIDR");
+  CHECK(dataset_entries(d) == 5, "octets: 5 entries");
+  CHECK(strstr(warned, "f0(2): invalid A RR") && strstr(warned, "f0(5): invalid A RR") && strstr(warned, "f0(7): invalid A RR")
+    && strstr(warned, "f0(8): invalid address") && strstr(warned, "f0(9): invalid address") && nwarn == 5,
+    "octets: the refused lines are warned as rbldnsd warns them");
+  dataset_free(d);
+}
+
 static void t_values (void)
 {
   dataset *d = load("ip4set",
@@ -793,6 +848,7 @@ int main (void)
   opts.defttl = 60;
   t_ip4set();
   t_values();
+  t_octets();
   t_ip4tset();
   t_ip4trie();
   t_maxrange();
