@@ -18,7 +18,7 @@
 
 #define DNSSERVE_LISTEN_MAX 32     /* sockets of each kind */
 #ifndef DNSSERVE_BATCH
-#define DNSSERVE_BATCH 16          /* datagrams per recvmmsg */
+#define DNSSERVE_BATCH 32          /* datagrams per recvmmsg, answers per sendmmsg */
 #endif
 #define DNSSERVE_ROUNDS 16         /* batches from one socket before looking at the others */
 #ifndef DNSSERVE_GATHER_MIN
