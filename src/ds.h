@@ -316,6 +316,14 @@ extern int ds_ip6cidr (dsbuild *b, char const *s, size_t len, size_t *used, dsu1
 /* The hits for a result code. */
 extern unsigned ds_map_hits (dataset const *d, dsmap const *m, uint32_t res, dsquery const *q, dshit *hits, unsigned max);
 
+/* The datasets that are one map (ip4set, ip4trie, ip6trie): blocks
+   collected in b->tmp (a dsblks), the built dsmap as d->impl. */
+extern int ds_mapset_start (dsbuild *b);
+extern int ds_mapset_finish (dsbuild *b, unsigned width, int mode);
+extern void ds_mapset_discard (dsbuild *b);
+extern unsigned ds_mapset_query4 (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
+extern unsigned ds_mapset_query6 (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
+
 /* In-memory load, for the fuzz target: bufs[i][0..lens[i]) play the files. */
 extern dataset *ds_load_mem (char const *type, char const *const *bufs, size_t const *lens, unsigned n,
   dsload_opts const *o, dsload_warn_fn *warn, void *ctx, char const **why);

@@ -92,35 +92,9 @@ static int ip4set_line (dsbuild *b, char const *s, size_t len)
   return 1;
 }
 
-typedef struct ip4setmap_s ip4setmap;
-struct ip4setmap_s
-{
-  dsmap m;
-};
-
 static int ip4set_finish (dsbuild *b)
 {
-  ip4setmap *x = ds_alloc(ds_barena(b), sizeof(ip4setmap));
-  if (!x) return 0;
-  if (!ds_map_build(b, b->tmp, 32, DSMAP_CLASS, &x->m)) return b->ld->fatal ? 1 : 0;
-  b->d->impl = x;
-  return 1;
-}
-
-static void ip4set_discard (dsbuild *b)
-{
-  if (b->tmp) ds_blks_free(b->tmp);
-  free(b->tmp);
-  b->tmp = 0;
-}
-
-static unsigned ip4set_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
-{
-  ip4setmap const *x = d->impl;
-  uint32_t ip;
-  if (!q->isip4) return 0;
-  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
-  return ds_map_hits(d, &x->m, ds_map_find4(&x->m, ip), q, hits, max);
+  return ds_mapset_finish(b, 32, DSMAP_CLASS);
 }
 
 dstype const ds_ip4set =
@@ -130,6 +104,6 @@ dstype const ds_ip4set =
   .start = &ip4set_start,
   .line = &ip4set_line,
   .finish = &ip4set_finish,
-  .discard = &ip4set_discard,
-  .query = &ip4set_query
+  .discard = &ds_mapset_discard,
+  .query = &ds_mapset_query4
 };

@@ -612,10 +612,42 @@ unsigned ds_map_hits (dataset const *d, dsmap const *m, uint32_t res, dsquery co
 
 /* ---- the ip4trie type ---- */
 
-static int ip4trie_start (dsbuild *b)
+int ds_mapset_start (dsbuild *b)
 {
   b->tmp = calloc(1, sizeof(dsblks));
   return b->tmp != 0;
+}
+
+int ds_mapset_finish (dsbuild *b, unsigned width, int mode)
+{
+  dsmap *m = ds_alloc(ds_barena(b), sizeof(dsmap));
+  if (!m) return 0;
+  if (!ds_map_build(b, b->tmp, width, mode, m)) return b->ld->fatal ? 1 : 0;
+  b->d->impl = m;
+  return 1;
+}
+
+void ds_mapset_discard (dsbuild *b)
+{
+  if (b->tmp) ds_blks_free(b->tmp);
+  free(b->tmp);
+  b->tmp = 0;
+}
+
+unsigned ds_mapset_query4 (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
+{
+  dsmap const *m = d->impl;
+  uint32_t ip;
+  if (!q->isip4) return 0;
+  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
+  return ds_map_hits(d, m, ds_map_find4(m, ip), q, hits, max);
+}
+
+unsigned ds_mapset_query6 (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
+{
+  dsmap const *m = d->impl;
+  if (!q->isip6) return 0;
+  return ds_map_hits(d, m, ds_map_find6(m, q->ip6), q, hits, max);
 }
 
 /* "[!]a.b.c.d[/n]" with 2..4 octets (missing ones 0, length 8 per
@@ -659,44 +691,18 @@ static int ip4trie_line (dsbuild *b, char const *s, size_t len)
   return ds_blks_add4(b->tmp, lo, hi, v, excl, b) ? 1 : -1;
 }
 
-typedef struct ip4map_s ip4map;
-struct ip4map_s
-{
-  dsmap m;
-};
-
 static int ip4trie_finish (dsbuild *b)
 {
-  ip4map *x = ds_alloc(ds_barena(b), sizeof(ip4map));
-  if (!x) return 0;
-  if (!ds_map_build(b, b->tmp, 32, DSMAP_FIRST, &x->m)) return b->ld->fatal ? 1 : 0;
-  b->d->impl = x;
-  return 1;
-}
-
-static void ip4trie_discard (dsbuild *b)
-{
-  if (b->tmp) ds_blks_free(b->tmp);
-  free(b->tmp);
-  b->tmp = 0;
-}
-
-static unsigned ip4trie_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
-{
-  ip4map const *x = d->impl;
-  uint32_t ip;
-  if (!q->isip4) return 0;
-  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
-  return ds_map_hits(d, &x->m, ds_map_find4(&x->m, ip), q, hits, max);
+  return ds_mapset_finish(b, 32, DSMAP_FIRST);
 }
 
 dstype const ds_ip4trie =
 {
   .name = "ip4trie",
   .flags = 0,
-  .start = &ip4trie_start,
+  .start = &ds_mapset_start,
   .line = &ip4trie_line,
   .finish = &ip4trie_finish,
-  .discard = &ip4trie_discard,
-  .query = &ip4trie_query
+  .discard = &ds_mapset_discard,
+  .query = &ds_mapset_query4
 };

@@ -34,12 +34,6 @@ int ds_ip6cidr (dsbuild *b, char const *s, size_t len, size_t *used, dsu128 *lo,
   return 1;
 }
 
-static int ip6trie_start (dsbuild *b)
-{
-  b->tmp = calloc(1, sizeof(dsblks));
-  return b->tmp != 0;
-}
-
 static int ip6trie_line (dsbuild *b, char const *s, size_t len)
 {
   int excl = ds_excl(&s, &len);
@@ -51,42 +45,18 @@ static int ip6trie_line (dsbuild *b, char const *s, size_t len)
   return ds_blks_add6(b->tmp, lo, hi, v, excl, b) ? 1 : -1;
 }
 
-typedef struct ip6map_s ip6map;
-struct ip6map_s
-{
-  dsmap m;
-};
-
 static int ip6trie_finish (dsbuild *b)
 {
-  ip6map *x = ds_alloc(ds_barena(b), sizeof(ip6map));
-  if (!x) return 0;
-  if (!ds_map_build(b, b->tmp, 128, DSMAP_FIRST, &x->m)) return b->ld->fatal ? 1 : 0;
-  b->d->impl = x;
-  return 1;
-}
-
-static void ip6trie_discard (dsbuild *b)
-{
-  if (b->tmp) ds_blks_free(b->tmp);
-  free(b->tmp);
-  b->tmp = 0;
-}
-
-static unsigned ip6trie_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
-{
-  ip6map const *x = d->impl;
-  if (!q->isip6) return 0;
-  return ds_map_hits(d, &x->m, ds_map_find6(&x->m, q->ip6), q, hits, max);
+  return ds_mapset_finish(b, 128, DSMAP_FIRST);
 }
 
 dstype const ds_ip6trie =
 {
   .name = "ip6trie",
   .flags = DSTYPE_V6,
-  .start = &ip6trie_start,
+  .start = &ds_mapset_start,
   .line = &ip6trie_line,
   .finish = &ip6trie_finish,
-  .discard = &ip6trie_discard,
-  .query = &ip6trie_query
+  .discard = &ds_mapset_discard,
+  .query = &ds_mapset_query6
 };
