@@ -34,45 +34,7 @@ case $TOP$TMP in *[[:space:]]*) notok "no blanks in $TMP (env/ values are split 
 ME=$(id -un) MYUID=$(id -u) MYGID=$(id -g)
 REAL=$(cd "$TMP" && pwd -P)
 
-# ---------------------------------------------------------------- process bookkeeping
-# procs_in DIR: pids of live processes working in DIR or below (zombies have no cwd)
-procs_in() {
-  for _p in /proc/[0-9]*; do
-    _c=$(readlink "$_p/cwd" 2>/dev/null) || continue
-    case $_c in "$1"|"$1"/*) [ "${_p#/proc/}" = $$ ] || printf '%s ' "${_p#/proc/}" ;; esac
-  done
-}
-# gone DIR: until no process works in DIR (at most ~10 s)
-gone() {
-  _i=0
-  while [ -n "$(procs_in "$1")" ]; do
-    _i=$((_i + 1)); [ $_i -lt 100 ] || return 1
-    sleep 0.1
-  done
-}
-SCANS=
-SVSCANPIDS=
-sup_cleanup() {
-  for p in $SVSCANPIDS; do kill -KILL "$p" 2>/dev/null; done
-  for d in $SCANS; do
-    for _ in 1 2 3; do
-      left=$(procs_in "$d")
-      [ -n "$left" ] || break
-      # shellcheck disable=SC2086
-      kill -KILL $left 2>/dev/null
-      sleep 0.1
-    done
-  done
-  lib_cleanup
-}
-trap sup_cleanup EXIT
-
-# newsvc DEST: a fresh copy of supervise/smtpd (without run-time state, if the tree has any)
-newsvc() {
-  cp -R "$SVC" "$1"
-  rm -rf "$1/supervise" "$1/event" "$1/log/supervise" "$1/log/event" "$1/log/main"
-}
-setenv() { printf '%s\n' "$3" > "$1/env/$2"; }
+. "$(dirname "$0")/../svlib.sh"
 
 # the rules as shipped, with localhost narrowed to 127.0.0.1 so that 127.0.0.2 gets the lists
 sed 's/^127\.:/127.0.0.1:/' "$TOP/rules/smtp.rules" > "$TMP/smtp.rules"
