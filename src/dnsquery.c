@@ -29,29 +29,45 @@ static uint32_t get32 (unsigned char const *p)
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ASCII upper case to lower case, eight bytes at a time: a byte gets 0x20
+   where its value is 'A'..'Z' (a length byte, at most 63, never is) */
+static void lower (unsigned char *d, unsigned char const *s, size_t n)
+{
+  uint64_t const low7 = 0x7f7f7f7f7f7f7f7fULL, hi = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+  {
+    uint64_t x, a;
+    memcpy(&x, s + i, 8);
+    a = x & low7;
+    /* high bit: a >= 'A', and not a > 'Z', and not a byte above 127 */
+    x |= ((a + 0x3f3f3f3f3f3f3f3fULL) & ~(a + 0x2525252525252525ULL) & ~x & hi) >> 2;
+    memcpy(d + i, &x, 8);
+  }
+  for (; i < n; i++) d[i] = s[i] | ((unsigned char)(s[i] - 'A') < 26) << 5;
+}
+
 int dnsquery_parse (unsigned char const *pkt, size_t len, dnsquery *q)
 {
-  size_t p = HDR, w = 0, x;
+  size_t p = HDR, w, x, end;
   unsigned n = 0;
   if (len < HDR + 5) return 0;
   if (pkt[2] & 0x80) return 0;               /* a response: never answer it */
   if (pkt[4] || pkt[5] != 1) return 0;
+  /* the next label must start by here: the name at most 255 bytes with its
+     root label, and the root label, type and class in the packet */
+  end = len - 5 < HDR + DNSQUERY_NAME_MAX - 1 ? len - 5 : HDR + DNSQUERY_NAME_MAX - 1;
   for (;;)
   {
     unsigned c = pkt[p];
     if (!c) break;
     /* > 63 also catches compression pointers, which a question has no use for */
-    if (c > 63 || w + c + 2 > DNSQUERY_NAME_MAX || p + c + 6 > len) return 0;
-    q->lab[n++] = (uint8_t)w;
-    q->name[w++] = (unsigned char)c;
-    /* branch-free, so the compiler can do a label at a time */
-    for (unsigned i = 1; i <= c; i++)
-    {
-      unsigned char b = pkt[p + i];
-      q->name[w++] = (unsigned char)(b | ((unsigned char)(b - 'A') < 26) << 5);
-    }
+    if (c > 63 || p + c + 1 > end) return 0;
+    q->lab[n++] = (uint8_t)(p - HDR);
     p += c + 1;
   }
+  w = p - HDR;
+  lower(q->name, pkt + HDR, w);
   q->name[w++] = 0;
   q->namelen = w;
   q->nlabels = n;
@@ -93,6 +109,7 @@ void dnsquery_ans_start (dnsquery_ans *a, unsigned char *buf, size_t limit, dnsq
   a->count[0] = a->count[1] = a->count[2] = 0;
   a->tc = 0;
   a->ncomp = 0;
+  a->rec = 0;
   memset(a->lens, 0, sizeof a->lens);
   buf[2] = q->flags1 | 0x80;
   buf[3] = 0;
@@ -140,6 +157,19 @@ void dnsquery_ans_question_suffix (dnsquery_ans *a, dnsquery const *q, unsigned 
     remember(a, q->name + q->lab[i], q->namelen - q->lab[i], HDR + q->lab[i]);
 }
 
+/* a pointer to off about to be written at a->len: where a fragment must
+   set it (an undo drops the pointers noted past the new end) */
+static void noteptr (dnsquery_ans *a, unsigned off)
+{
+  dnsquery_frag *f = a->rec;
+  if (!f) return;
+  while (f->nptr && f->ptr[f->nptr - 1].at >= a->len) f->nptr--;
+  if (f->nptr >= DNSQUERY_FRAG_PTRS) { f->full = 1; return; }
+  f->ptr[f->nptr].at = (uint16_t)a->len;
+  f->ptr[f->nptr].rel = (uint16_t)off;
+  f->nptr++;
+}
+
 /* Writes dn at a->len, compressed against the names remembered so far.
    Returns 1, or 0 if it does not fit before limit. */
 static int putname (dnsquery_ans *a, unsigned char const *dn, size_t dnlen)
@@ -167,6 +197,7 @@ static int putname (dnsquery_ans *a, unsigned char const *dn, size_t dnlen)
   a->len += o;
   if (ptr >= 0)
   {
+    noteptr(a, (unsigned)ptr);
     put16(a->buf + a->len, 0xc000 | (unsigned)ptr);
     a->len += 2;
   }
@@ -189,6 +220,7 @@ static size_t rrhead (dnsquery_ans *a, uint16_t type, uint16_t cls, uint32_t ttl
 static int putowner (dnsquery_ans *a, size_t owner)
 {
   if (a->len + 2 > a->limit) return 0;
+  noteptr(a, (unsigned)owner);
   put16(a->buf + a->len, 0xc000 | (unsigned)owner);
   a->len += 2;
   return 1;
@@ -306,6 +338,69 @@ int dnsquery_ans_add_named_a (dnsquery_ans *a, unsigned section, unsigned char c
   a->len += 4;
   put16(a->buf + rdl, 4);
   a->count[section]++;
+  return 1;
+}
+
+void dnsquery_frag_begin (dnsquery_ans *a, dnsquery_frag *f)
+{
+  f->len = 0;
+  f->start = (uint16_t)a->len;
+  f->ncomp0 = a->ncomp;
+  for (unsigned i = 0; i < 3; i++) f->count[i] = a->count[i];
+  f->nptr = f->nrem = 0;
+  f->full = 0;
+  a->rec = f;
+}
+
+void dnsquery_frag_end (dnsquery_ans *a, dnsquery_frag *f, size_t zoff)
+{
+  size_t start = f->start, len = a->len - start;
+  a->rec = 0;
+  while (f->nptr && f->ptr[f->nptr - 1].at >= a->len) f->nptr--;
+  if (!len || len > DNSQUERY_FRAG_MAX || f->full || a->ncomp < f->ncomp0) return;
+  for (unsigned i = 0; i < f->nptr; i++)
+  {
+    unsigned at = f->ptr[i].at, to = f->ptr[i].rel;
+    f->ptr[i].at = (uint16_t)(at - start);
+    f->ptr[i].self = to >= start;
+    if (to >= start) f->ptr[i].rel = (uint16_t)(to - start);
+    else if (to >= zoff) f->ptr[i].rel = (uint16_t)(to - zoff);
+    else return;   /* into the question above the zone: not a model's pointer */
+  }
+  memset(f->lens, 0, sizeof f->lens);
+  for (unsigned i = f->ncomp0; i < a->ncomp; i++)
+  {
+    if (a->comp[i].off < start) return;
+    f->rem[f->nrem].dn = a->comp[i].dn;
+    f->rem[f->nrem].len = a->comp[i].len;
+    f->rem[f->nrem].rel = (uint16_t)(a->comp[i].off - start);
+    f->lens[a->comp[i].len >> 6] |= (uint64_t)1 << (a->comp[i].len & 63);
+    f->nrem++;
+  }
+  for (unsigned i = 0; i < 3; i++) f->count[i] = a->count[i] - f->count[i];
+  memcpy(f->bytes, a->buf + start, len);
+  f->len = (uint16_t)len;
+}
+
+int dnsquery_frag_put (dnsquery_ans *a, dnsquery_frag const *f, size_t zoff)
+{
+  unsigned char *p = a->buf + a->len;
+  /* past 0x4000 a name written the long way is not remembered: no pointers to it */
+  if (!f->len || a->ncomp != f->ncomp0 || a->len + f->len > a->limit || a->len + f->len >= 0x4000) return 0;
+  memcpy(p, f->bytes, f->len);
+  for (unsigned i = 0; i < f->nptr; i++)
+    put16(p + f->ptr[i].at, 0xc000 | (unsigned)((f->ptr[i].self ? a->len : zoff) + f->ptr[i].rel));
+  /* the same compression state had room for them when f was recorded */
+  for (unsigned i = 0; i < f->nrem; i++)
+  {
+    a->comp[a->ncomp + i].dn = f->rem[i].dn;
+    a->comp[a->ncomp + i].len = f->rem[i].len;
+    a->comp[a->ncomp + i].off = (uint16_t)(a->len + f->rem[i].rel);
+  }
+  a->ncomp += f->nrem;
+  for (unsigned i = 0; i < 4; i++) a->lens[i] |= f->lens[i];
+  for (unsigned i = 0; i < 3; i++) a->count[i] += f->count[i];
+  a->len += f->len;
   return 1;
 }
 

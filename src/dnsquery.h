@@ -54,6 +54,36 @@ struct dnsquery_s
    response, qdcount not 1, a bad or compressed name). */
 extern int dnsquery_parse (unsigned char const *pkt, size_t len, dnsquery *q);
 
+#define DNSQUERY_FRAG_MAX 512     /* bytes of records in one fragment */
+#define DNSQUERY_FRAG_PTRS 32      /* compression pointers in one fragment */
+
+/* Records written once against a model question and copied into answers
+   made in the same compression state: the suffixes of the question from the
+   zone on remembered, nothing else. The pointers in it are kept as offsets
+   from the zone's place in the question or from the fragment's start. */
+typedef struct dnsquery_frag_s dnsquery_frag;
+struct dnsquery_frag_s
+{
+  uint16_t len;                 /* 0: none, write the records the long way */
+  uint16_t start;               /* while recording: where it starts in the model */
+  unsigned ncomp0;              /* names remembered before it */
+  unsigned count[3];            /* records it adds to each section */
+  unsigned nptr, nrem;
+  uint64_t lens[4];             /* lengths of the rem names, as in dnsquery_ans */
+  uint8_t full;                 /* while recording: more pointers than ptr holds */
+  struct
+  {
+    uint16_t at, rel;           /* a pointer at bytes[at] to (zone or start) + rel */
+    uint8_t self;
+  } ptr[DNSQUERY_FRAG_PTRS];
+  struct
+  {
+    unsigned char const *dn;    /* names it adds to those remembered */
+    uint16_t len, rel;
+  } rem[DNSQUERY_COMPRESS_MAX];
+  unsigned char bytes[DNSQUERY_FRAG_MAX];
+};
+
 typedef struct dnsquery_ans_s dnsquery_ans;
 struct dnsquery_ans_s
 {
@@ -64,6 +94,7 @@ struct dnsquery_ans_s
   unsigned count[3];            /* records per section */
   uint8_t tc;                   /* an answer record did not fit */
   unsigned ncomp;
+  dnsquery_frag *rec;           /* recording a fragment: its pointers are noted here */
   uint64_t lens[4];             /* lengths of the names remembered (a superset after an undo): most
                                    suffixes of a name to write match none and are passed over */
   struct
@@ -114,6 +145,17 @@ extern int dnsquery_ans_add_soa (dnsquery_ans *a, unsigned section, size_t owner
   unsigned char const *mname, size_t mnamelen, unsigned char const *rname, size_t rnamelen,
   uint32_t serial, uint32_t refresh, uint32_t retry, uint32_t expire, uint32_t minimum);
 extern int dnsquery_ans_add_named_a (dnsquery_ans *a, unsigned section, unsigned char const *owner, size_t ownerlen, uint8_t const ip[4], uint32_t ttl);
+
+/* Recording: the records added between begin and end become f, with zoff
+   the zone's offset in the model question. f->len is 0 if they do not fit
+   in a fragment. */
+extern void dnsquery_frag_begin (dnsquery_ans *a, dnsquery_frag *f);
+extern void dnsquery_frag_end (dnsquery_ans *a, dnsquery_frag *f, size_t zoff);
+
+/* Adds f's records to a, whose zone starts at zoff in the question, exactly
+   as writing them the long way would. Returns 1, or 0 with nothing written
+   if f is empty, a's compression state is not f's, or f does not fit. */
+extern int dnsquery_frag_put (dnsquery_ans *a, dnsquery_frag const *f, size_t zoff);
 
 /* Writes the counts into the header and, if the answer is longer than 512
    bytes and the query had EDNS0, an OPT record advertising

@@ -215,7 +215,7 @@ unsigned dnsserve_fds (dnsserve *s, iopause_fd *x, int udp, tain *deadline)
     x[n].events = IOPAUSE_READ;
     s->xtcp[i] = (int)n++;
   }
-  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+  for (unsigned i = 0; s->nconn && i < DNSSERVE_TCP_MAX; i++)
   {
     dnsserve_conn *c = &s->conn[i];
     if (c->fd < 0) continue;
@@ -386,7 +386,7 @@ void dnsserve_io (dnsserve *s, iopause_fd const *x, dnsserve_answer_fn *fn, void
   for (unsigned i = 0; i < s->nudp; i++)
     if (s->xudp[i] >= 0 && x[s->xudp[i]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
       udpread(s, s->udp[i], fn, ctx);
-  for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
+  for (unsigned i = 0; s->nconn && i < DNSSERVE_TCP_MAX; i++)
   {
     dnsserve_conn *c = &s->conn[i];
     if (c->fd < 0) continue;

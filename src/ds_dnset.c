@@ -449,7 +449,15 @@ struct dnset_s
   uint64_t const *ixkey;    /* the first 8 bytes of each block's first key: the search mostly stays here */
   uint32_t nblk;
   uint32_t nkeys;
+  uint64_t exactlabs;       /* bit n: some key of n labels (63: 63 or more) has exact entries */
+  uint64_t wildlabs;        /*  ... has wildcard entries, excluded ones too: they decide */
 };
+
+/* a key's bit in exactlabs/wildlabs */
+static uint64_t labbit (size_t nlabels)
+{
+  return (uint64_t)1 << (nlabels < 63 ? nlabels : 63);
+}
 
 /* room for k more bytes; tmp: a run, in small pages */
 static int outgrow (outb *o, size_t k, int tmp)
@@ -748,6 +756,12 @@ static int dnset_finish (dsbuild *b)
       else if (k[w].v[0] != lastv[w]) same = 0;
     }
     if (same && (flags & (F_EXACT | F_WILD)) && !((flags & F_EXACT) && (flags & F_EEXCL) && (flags & F_WILD) && (flags & F_WEXCL))) flags |= F_SAME;
+    {
+      size_t nlab = 0;
+      for (size_t q = 0; q < kl; q += (size_t)key[q] + 1) nlab++;
+      if (flags & F_EXACT) x->exactlabs |= labbit(nlab);
+      if (flags & F_WILD) x->wildlabs |= labbit(nlab);
+    }
     if (shared < 16 && kl - shared < 16) flags |= F_SHORT;
     if (!outreserve(&o, 3 + (kl - shared) + 2 * 5 * (1 + k[0].nv + k[1].nv))) goto oom;
     o.p[o.n++] = (unsigned char)flags;
@@ -836,84 +850,136 @@ typedef struct found_s found;
 struct found_s
 {
   unsigned flags;
-  unsigned char const *v[2];   /* where each kind's values start (0 with F_SAME: use same[]) */
-  uint32_t same[2];
+  unsigned char const *v[2];   /* where each kind's values start (for F_*MULTI) */
+  uint32_t same[2];            /* each kind's single value */
 };
 
-/* skips a kind's values in a record, noting the single value */
-static unsigned char const *kindvals (unsigned char const *p, unsigned flags, unsigned w, uint32_t *last)
+/* past one varint */
+static inline unsigned char const *skipvar (unsigned char const *p)
 {
-  unsigned has = w ? F_WILD : F_EXACT, ex = w ? F_WEXCL : F_EEXCL, multi = w ? F_WMULTI : F_EMULTI;
-  if (!(flags & has) || (flags & ex)) return p;
-  if (flags & multi)
-  {
-    uint32_t n = getvar(&p);
-    while (n--) (void)getvar(&p);
-    *last = 0xffffffffU;
-    return p;
-  }
-  if (!(flags & F_SAME)) *last = getvar(&p);
+  while (*p++ & 128) ;
   return p;
 }
 
-/* finds key in the set: 1 with *f, or 0 */
-static int lookup (dnset const *x, unsigned char const *key, size_t kl, found *f)
+/* past a kind's values in a record (which has it, not excluded). The
+   single value is not decoded on the way: *last keeps where it is, 0
+   after a list (where the stream's own "previous value" is reset) */
+static inline unsigned char const *skipkind (unsigned char const *p, unsigned multi, unsigned char const **last)
 {
-  uint32_t lo = 0, hi;
-  unsigned char cur[KEYMAX + 1];
-  size_t cl = 0;
-  uint32_t last[2] = { 0xffffffffU, 0xffffffffU };
-  unsigned char const *p;
-  if (!x->nblk) return 0;
-  hi = x->nblk - 1;
-  /* the last block whose first key is <= key: on the 8-byte prefixes,
-     and on the whole keys only where those tie */
+  if (multi)
   {
-    uint64_t kp = prefix8(key, kl);
+    uint32_t n = getvar(&p);
+    while (n--) p = skipvar(p);
+    *last = 0;
+    return p;
+  }
+  *last = p;
+  return skipvar(p);
+}
+
+static inline uint32_t lastval (unsigned char const *last)
+{
+  return last ? getvar(&last) : 0xffffffffU;
+}
+
+/* a key's first 8 bytes as a number that orders like the key, as
+   prefix8 gives it; k: 8 readable bytes, zeros past the key's end */
+static uint64_t keyprefix (unsigned char const *k)
+{
+  uint64_t v;
+  memcpy(&v, k, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+/* finds key (kp: its keyprefix) in the set: 1 with *f, or 0.
+   A block is read keeping m, what the record just read shares with the
+   key, the record being smaller: a record that shares more than m with
+   the one before is smaller too, one that shares less is bigger (the
+   order puts shorter keys first), and only one that shares exactly m
+   needs its bytes compared, from m on. No key is rebuilt. */
+static int lookup (dnset const *x, unsigned char const *key, size_t kl, uint64_t kp, found *f)
+{
+  uint32_t lo = 0, n = x->nblk;
+  size_t m = 0, from;
+  unsigned char const *p, *last[2] = { 0, 0 };
+  if (!n) return 0;
+  /* the last block whose first key is <= key (or block 0): on the
+     8-byte prefixes, then on whole keys among blocks whose prefixes tie */
+  while (n > 1)
+  {
+    uint32_t half = n / 2;
+    lo = x->ixkey[lo + half] <= kp ? lo + half : lo;
+    n -= half;
+  }
+  if (x->ixkey[lo] == kp && lo)
+  {
+    uint32_t hi = lo, a = 0;
+    for (n = lo; n > 1;)
+    {
+      uint32_t half = n / 2;
+      a = x->ixkey[a + half] < kp ? a + half : a;
+      n -= half;
+    }
+    /* a: the last block with a smaller prefix, or 0 */
+    lo = a;
     while (lo < hi)
     {
       uint32_t mid = lo + (hi - lo + 1) / 2;
-      int c;
-      if (x->ixkey[mid] != kp) c = x->ixkey[mid] < kp ? -1 : 1;
-      else
-      {
-        unsigned char const *q = x->s + x->ix[mid];
-        unsigned fl = q[0];
-        size_t sl = fl & F_SHORT ? (q[1] & 15) : q[2];
-        c = keycmp(q + (fl & F_SHORT ? 2 : 3), sl, key, kl);
-      }
-      if (c <= 0) lo = mid; else hi = mid - 1;
+      unsigned char const *q = x->s + x->ix[mid];
+      unsigned fl = q[0];
+      size_t sl = fl & F_SHORT ? (q[1] & 15) : q[2];
+      if (keycmp(q + (fl & F_SHORT ? 2 : 3), sl, key, kl) <= 0) lo = mid; else hi = mid - 1;
     }
   }
+  /* what the block's first key shares with the key, as far as the
+     prefixes tell */
+  from = x->ixkey[lo] == kp ? 8 : (size_t)__builtin_clzll(x->ixkey[lo] ^ kp) / 8;
   p = x->s + x->ix[lo];
-  for (unsigned r = 0; r < BLOCK; r++)
+  n = x->nkeys - lo * BLOCK;
+  if (n > BLOCK) n = BLOCK;
+  while (n--)
   {
-    unsigned fl;
+    unsigned fl = *p++;
     size_t sh, sl;
-    int c;
-    if (lo + 1 < x->nblk ? p >= x->s + x->ix[lo + 1] : (uint32_t)r >= x->nkeys - (uint64_t)lo * BLOCK) return 0;
-    fl = *p++;
     if (fl & F_SHORT) { sh = *p >> 4; sl = *p & 15; p++; }
     else { sh = p[0]; sl = p[1]; p += 2; }
-    memcpy(cur + sh, p, sl);
-    cl = sh + sl;
-    p += sl;
-    c = keycmp(cur, cl, key, kl);
-    if (c > 0) return 0;
-    if (!c)
+    if (sh < m) return 0;
+    if (sh == m)
     {
-      f->flags = fl;
-      for (unsigned w = 0; w < 2; w++)
+      /* the record's bytes from sh are p[0..sl); compared from m on,
+         or, for the block's first key, from what the prefix tells */
+      size_t rl = sh + sl, e = rl < kl ? rl : kl, i = m + from;
+      from = 0;
+      while (i < e && p[i - sh] == key[i]) i++;
+      if (i < e)
       {
-        f->v[w] = p;
-        if (fl & F_SAME) f->same[w] = last[w];
-        p = kindvals(p, fl, w, last + w);
-        if (!(fl & F_SAME) && !((fl & (w ? F_WMULTI : F_EMULTI)))) f->same[w] = last[w];
+        if (p[i - sh] > key[i]) return 0;
+        m = i;
       }
-      return 1;
+      else if (rl < kl) m = rl;        /* a prefix of the key */
+      else if (rl > kl) return 0;      /* the key is a prefix of it */
+      else
+      {
+        p += sl;
+        f->flags = fl;
+        f->v[0] = p;
+        if ((fl & (F_EXACT | F_EEXCL | F_SAME)) == F_EXACT) p = skipkind(p, fl & F_EMULTI, last);
+        f->v[1] = p;
+        if ((fl & (F_WILD | F_WEXCL | F_SAME)) == F_WILD) (void)skipkind(p, fl & F_WMULTI, last + 1);
+        f->same[0] = lastval(last[0]);
+        f->same[1] = lastval(last[1]);
+        return 1;
+      }
     }
-    p = kindvals(p, fl, 0, last);
-    p = kindvals(p, fl, 1, last + 1);
+    p += sl;
+    if (!(fl & F_SAME))
+    {
+      if ((fl & (F_EXACT | F_EEXCL)) == F_EXACT) p = skipkind(p, fl & F_EMULTI, last);
+      if ((fl & (F_WILD | F_WEXCL)) == F_WILD) p = skipkind(p, fl & F_WMULTI, last + 1);
+    }
   }
   return 0;
 }
@@ -969,30 +1035,38 @@ static unsigned hits_of (dataset const *d, dsquery const *q, found const *f, uns
 static unsigned dnset_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
 {
   dnset const *x = d->impl;
-  unsigned char key[KEYMAX + 1];
-  size_t lab[128], nl = 0, i = 0, kl = 0, klab[129];
+  unsigned char key[KEYMAX + 1 + 8];   /* 8: zeros after the key, for keyprefix */
+  size_t lab[128], nl = 0, i = 0, kl = q->namelen;
+  uint64_t kp;
   found f;
-  if (!q->namelen || q->namelen > KEYMAX) return 0;
-  while (i < q->namelen && nl < 128)
+  if (!kl || kl > KEYMAX) return 0;
+  /* the reversed key in one pass: the label at i goes to where it ends
+     counted from the end. A parent of m labels is the key's first
+     kl - lab[nl - m] bytes. */
+  while (i < kl && nl < 128)
   {
+    size_t l = (size_t)q->name[i] + 1;
+    if (l > kl - i) return 0;
     lab[nl++] = i;
-    i += (size_t)q->name[i] + 1;
+    memcpy(key + kl - i - l, q->name + i, l);
+    i += l;
   }
-  if (i != q->namelen) return 0;
-  /* the reversed key, and where each parent's key ends */
-  for (size_t j = nl; j--;)
-  {
-    size_t l = (size_t)q->name[lab[j]] + 1;
-    memcpy(key + kl, q->name + lab[j], l);
-    kl += l;
-    klab[nl - j] = kl;
-  }
-  if (lookup(x, key, kl, &f) && (f.flags & F_EXACT))
-    return hits_of(d, q, &f, 0, q->name, q->namelen, hits, max);
-  /* the closest enclosing wildcard decides */
+  if (i != kl) return 0;
+  memset(key + kl, 0, 8);
+  kp = keyprefix(key);
+  /* names of a label count no key has are answered without a search */
+  if ((x->exactlabs & labbit(nl)) && lookup(x, key, kl, kp, &f) && (f.flags & F_EXACT))
+    return hits_of(d, q, &f, 0, q->name, kl, hits, max);
+  /* the closest enclosing wildcard decides; a parent's prefix is the
+     key's, cut to its length */
   for (size_t m = nl - 1; m >= 1; m--)
-    if (lookup(x, key, klab[m], &f) && (f.flags & F_WILD))
-      return hits_of(d, q, &f, 1, q->name + lab[nl - m], q->namelen - lab[nl - m], hits, max);
+  {
+    size_t pl = kl - lab[nl - m];
+    if ((x->wildlabs & labbit(m))
+      && lookup(x, key, pl, pl >= 8 ? kp : kp & ~(~(uint64_t)0 >> (8 * pl)), &f)
+      && (f.flags & F_WILD))
+      return hits_of(d, q, &f, 1, q->name + lab[nl - m], pl, hits, max);
+  }
   return 0;
 }
 

@@ -501,6 +501,19 @@ static int askall (zone_table const *t, sink *s, zone const *z, dsquery const *d
 
 /* --- zones --- */
 
+/* most zone names differ in their first label: a word settles it */
+static int samename (unsigned char const *a, unsigned char const *b, size_t n)
+{
+  if (n >= 8)
+  {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return 0;
+  }
+  return !memcmp(a, b, n);
+}
+
 /* the zone with the longest name that q's name ends with */
 static zone *findzone (zone_table *t, unsigned char const *name, size_t namelen, uint8_t const *lab, unsigned nlabels)
 {
@@ -511,7 +524,7 @@ static zone *findzone (zone_table *t, unsigned char const *name, size_t namelen,
     size_t off;
     if (z->nlabels > nlabels || (best && z->nlabels <= best->nlabels)) continue;
     off = lab[nlabels - z->nlabels];
-    if (namelen - off == z->namelen && !memcmp(name + off, z->name, z->namelen)) best = z;
+    if (namelen - off == z->namelen && samename(name + off, z->name, z->namelen)) best = z;
   }
   return best;
 }
@@ -552,6 +565,8 @@ static void findglue (zone_table *t, zone *z)
   }
 }
 
+static void makefrags (zone *z);
+
 void zone_refresh (zone_table *t)
 {
   for (unsigned i = 0; i < t->nzones; i++)
@@ -579,12 +594,14 @@ void zone_refresh (zone_table *t)
   }
   /* glue needs every zone's loaded flag first */
   for (unsigned i = 0; i < t->nzones; i++) findglue(t, &t->z[i]);
+  for (unsigned i = 0; i < t->nzones; i++) makefrags(&t->z[i]);
 }
 
 static int addsoa (dnsquery_ans *a, zone const *z, unsigned section, size_t zoff)
 {
   dssoa const *soa = z->soa;
   if (!soa) return 0;
+  if (section == DNSQUERY_NS && dnsquery_frag_put(a, &z->soafrag, zoff)) return 1;
   /* a negative answer's SOA takes the minimum TTL as its own, as rbldnsd's does */
   return dnsquery_ans_add_soa(a, section, zoff, section == DNSQUERY_AN ? soa->ttl : soa->minttl,
     soa->mname, soa->mnamelen, soa->rname, soa->rnamelen,
@@ -599,6 +616,11 @@ static int addns (dnsquery_ans *a, zone *z, unsigned section, size_t zoff)
   size_t len0 = a->len;
   unsigned ncomp0 = a->ncomp, c0 = a->count[section];
   if (!ns) return 0;
+  if (section == DNSQUERY_NS && ns->n <= ZONE_NSFRAG_MAX && dnsquery_frag_put(a, &z->nsfrag[z->nsrot], zoff))
+  {
+    z->nsrot = (z->nsrot + 1) % ns->n;
+    return 1;
+  }
   for (unsigned k = 0; k < ns->n; k++)
   {
     unsigned i = (z->nsrot + k) % ns->n;
@@ -628,6 +650,43 @@ static int addns (dnsquery_ans *a, zone *z, unsigned section, size_t zoff)
     }
   }
   return 1;
+}
+
+/* The fragments of z, written for a model query of the zone's own name
+   (the zone's place in a real question differs, the bytes do not). */
+static void makefrags (zone *z)
+{
+  unsigned char buf[DNSQUERY_NAME_MAX + 16 + 2 * DNSQUERY_FRAG_MAX];
+  dnsquery q;
+  dnsquery_ans a;
+  size_t n = 12;
+  unsigned rot = z->nsrot;
+  z->soafrag.len = 0;
+  for (unsigned i = 0; i < ZONE_NSFRAG_MAX; i++) z->nsfrag[i].len = 0;
+  memset(buf, 0, 12);
+  buf[5] = 1;
+  memcpy(buf + n, z->name, z->namelen);
+  n += z->namelen;
+  memcpy(buf + n, "\0\1\0\1", 4);
+  if (!dnsquery_parse(buf, n + 4, &q)) return;
+  dnsquery_ans_start(&a, buf, sizeof buf - DNSQUERY_OPT_LEN, &q);
+  dnsquery_ans_question_suffix(&a, &q, 0);
+  dnsquery_frag_begin(&a, &z->soafrag);
+  if (!addsoa(&a, z, DNSQUERY_NS, 12)) z->soafrag.len = 0;
+  else dnsquery_frag_end(&a, &z->soafrag, 12);
+  a.rec = 0;
+  if (!z->ns || z->ns->n > ZONE_NSFRAG_MAX) return;
+  for (unsigned i = 0; i < z->ns->n; i++)
+  {
+    dnsquery_ans_reset(&a);
+    dnsquery_ans_question_suffix(&a, &q, 0);
+    z->nsrot = i;
+    dnsquery_frag_begin(&a, &z->nsfrag[i]);
+    if (!addns(&a, z, DNSQUERY_NS, 12)) z->nsfrag[i].len = 0;
+    else dnsquery_frag_end(&a, &z->nsfrag[i], 12);
+    a.rec = 0;
+  }
+  z->nsrot = rot;
 }
 
 static unsigned aclflags (int action, unsigned *have, dshit *keep, dshit const *hit)

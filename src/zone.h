@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dataset.h"
+#include "dnsquery.h"
 
 #define ZONE_MAX 128            /* zones on one command line */
 #define ZONE_SLOTS_MAX 128      /* distinct datasets (type + files) */
 #define ZONE_DATASETS_MAX 32    /* datasets in one zone */
 #define ZONE_FILES_MAX 64       /* files in one dataset */
 #define ZONE_GLUE_MAX 32        /* glue A records for one zone's NS names */
+#define ZONE_NSFRAG_MAX 4       /* NS lists this long or shorter get their authority sections made ahead */
 
 /* what a dataset type answers, from its type name */
 #define ZONE_KIND_IP4 1
@@ -67,6 +69,11 @@ struct zone_s
   unsigned nsrot;                         /* NS records rotate between answers, as in rbldnsd */
   unsigned nglue;
   zone_glue glue[ZONE_GLUE_MAX];
+  /* a negative answer's SOA and a positive one's NS records (one for each
+     turn of the NS list) as written for a question in this zone, copied
+     into answers instead of compressing the same names again each time */
+  dnsquery_frag soafrag;
+  dnsquery_frag nsfrag[ZONE_NSFRAG_MAX];
   zone_stats st;
 };
 

@@ -55,6 +55,38 @@ static void test_parse (void)
   CHECK(dnsquery_parse(p, n, &q) && q.nlabels == 0 && q.namelen == 1, "the root name");
 }
 
+/* every byte value, at every position of a word: only 'A'..'Z' change */
+static void test_lower (void)
+{
+  int bad = 0, parsed = 1;
+  for (unsigned v = 0; v < 256; v++)
+    for (unsigned len = 1; len <= 63; len += 5)
+    {
+      unsigned char p[600];
+      dnsquery q;
+      size_t w = 12;
+      memset(p, 0, 12);
+      p[5] = 1;
+      /* labels of len bytes, value v at each place once, around filler 'Q' */
+      for (unsigned at = 0; at < len && w + len + 6 < 12 + 250; at += 7)
+      {
+        p[w++] = (unsigned char)len;
+        for (unsigned i = 0; i < len; i++) p[w++] = i == at ? (unsigned char)v : 'Q';
+      }
+      p[w++] = 0;
+      p[w++] = 0; p[w++] = 1; p[w++] = 0; p[w++] = 1;
+      if (!dnsquery_parse(p, w, &q)) { parsed = 0; continue; }
+      for (size_t i = 0; i < q.namelen; i++)
+      {
+        unsigned char c = p[12 + i];
+        unsigned char want = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+        if (q.name[i] != want) bad++;
+      }
+    }
+  CHECK(parsed, "names of any bytes parse");
+  CHECK(!bad, "only A..Z are lowered, every byte value at every place");
+}
+
 static void test_drop (void)
 {
   unsigned char p[600];
@@ -87,6 +119,23 @@ static void test_drop (void)
     memset(p + w, 0, 4); p[w + 1] = 1; p[w + 3] = 1; w += 4;
     CHECK(!dnsquery_parse(p, w, &q), "dropped: name longer than 255");
   }
+  for (unsigned last = 61; last <= 62; last++)
+  {
+    /* three labels of 63 and one of 61 (or 62): 255 (256) bytes with the root label */
+    size_t w = 12;
+    for (int i = 0; i < 3; i++) { p[w++] = 63; memset(p + w, 'a', 63); w += 63; }
+    p[w++] = (unsigned char)last; memset(p + w, 'b', last); w += last;
+    p[w++] = 0;
+    memset(p + w, 0, 4); p[w + 1] = 1; p[w + 3] = 1; w += 4;
+    if (last == 61)
+    {
+      CHECK(dnsquery_parse(p, w, &q) && q.namelen == 255 && q.nlabels == 4, "a name of exactly 255 bytes parses");
+      CHECK(!dnsquery_parse(p, w - 1, &q), "dropped: the class cut short");
+    }
+    else CHECK(!dnsquery_parse(p, w, &q), "dropped: a name of 256 bytes");
+  }
+  n = mkquery(p, "a.b", 1, 1, 0, 0, 0);
+  CHECK(dnsquery_parse(p, n, &q) && !dnsquery_parse(p, n - 1, &q) && !dnsquery_parse(p, 12 + 4, &q), "dropped: type and class not all there");
 }
 
 static void test_answer (void)
@@ -220,6 +269,81 @@ static void test_authority (void)
   CHECK(a.len == q.qend, "reset back to the question");
 }
 
+/* the records for the zone "zen.test": a SOA, or (ns) an A answer, two NS
+   and their glue; written the long way (frag 0), recorded into f (1), or
+   copied from f (2); with ns, one more A record after them whose name
+   compresses against them. Returns the answer's length, 0 if f was refused. */
+static size_t authority (unsigned char *p, char const *qname, unsigned zlab, int ns, int frag, dnsquery_frag *f, size_t limit)
+{
+  unsigned char mname[] = "\003ns0\003out\004side";
+  unsigned char rname[] = "\012hostmaster\003out\004side";
+  unsigned char ns1[] = "\003ns1\003zen\004test";
+  unsigned char ns2[] = "\002ns\003out\004side";
+  unsigned char ns3[] = "\003ns3\003out\004side";
+  uint8_t glue[4] = { 127, 0, 0, 53 };
+  dnsquery q;
+  dnsquery_ans a;
+  size_t n = mkquery(p, qname, 1, 1, 0, 0, 0), zoff;
+  dnsquery_parse(p, n, &q);
+  dnsquery_ans_start(&a, p, limit ? limit : q.limit, &q);
+  dnsquery_ans_question_suffix(&a, &q, zlab);
+  zoff = dnsquery_labeloff(&q, zlab);
+  if (ns) dnsquery_ans_add_data(&a, 1, 1, glue, 4, 60);
+  if (frag == 2)
+  {
+    if (!dnsquery_frag_put(&a, f, zoff)) return 0;
+  }
+  else
+  {
+    if (frag == 1) dnsquery_frag_begin(&a, f);
+    if (!ns) dnsquery_ans_add_soa(&a, DNSQUERY_NS, zoff, 10, mname, sizeof mname, rname, sizeof rname, 7, 3600, 600, 432000, 10);
+    else
+    {
+      dnsquery_ans_add_ns(&a, DNSQUERY_NS, zoff, ns1, sizeof ns1, 7200);
+      dnsquery_ans_add_ns(&a, DNSQUERY_NS, zoff, ns2, sizeof ns2, 7200);
+      dnsquery_ans_add_named_a(&a, DNSQUERY_AR, ns1, sizeof ns1, glue, 300);
+      dnsquery_ans_add_named_a(&a, DNSQUERY_AR, ns2, sizeof ns2, glue, 300);
+    }
+    if (frag == 1) dnsquery_frag_end(&a, f, zoff);
+  }
+  if (ns) dnsquery_ans_add_named_a(&a, DNSQUERY_AR, ns3, sizeof ns3, glue, 300);
+  return dnsquery_ans_finish(&a, &q);
+}
+
+/* a fragment recorded for one question gives the same bytes as the long way for others */
+static void test_frag (void)
+{
+  static char const *const names[] = { "zen.test", "2.0.0.127.zen.TEST", "a.b.c.d.e.f.g.h.i.j.zen.test", "x.ZEN.test" };
+  static unsigned const zlab[] = { 0, 4, 10, 1 };
+  static dnsquery_frag f;
+  unsigned char p1[DNSQUERY_EDNS_MAX], p2[DNSQUERY_EDNS_MAX];
+  for (int ns = 0; ns < 2; ns++)
+  {
+    int same = 1;
+    authority(p1, "zen.test", 0, ns, 1, &f, 0);
+    CHECK(f.len > 0, ns ? "an NS fragment is made" : "a SOA fragment is made");
+    for (unsigned i = 0; i < 4; i++)
+    {
+      size_t l1 = authority(p1, names[i], zlab[i], ns, 0, 0, 0);
+      size_t l2 = authority(p2, names[i], zlab[i], ns, 2, &f, 0);
+      if (!l2 || l1 != l2 || memcmp(p1, p2, l1)) same = 0;
+    }
+    CHECK(same, ns ? "NS records and glue copied: the bytes of the long way" : "SOA copied: the bytes of the long way");
+  }
+  {
+    dnsquery q;
+    dnsquery_ans a;
+    size_t n;
+    authority(p1, "zen.test", 0, 0, 1, &f, 0);
+    CHECK(!authority(p2, "2.0.0.127.zen.test", 4, 0, 2, &f, 12 + 20 + 4 + 20), "a fragment that does not fit is refused");
+    n = mkquery(p2, "2.0.0.127.zen.test", 1, 1, 0, 0, 0);
+    dnsquery_parse(p2, n, &q);
+    dnsquery_ans_start(&a, p2, q.limit, &q);
+    dnsquery_ans_question_suffix(&a, &q, 3);
+    CHECK(!dnsquery_frag_put(&a, &f, dnsquery_labeloff(&q, 4)), "another compression state is refused");
+  }
+}
+
 static void test_fmt (void)
 {
   unsigned char p[600];
@@ -247,9 +371,11 @@ static void test_fmt (void)
 int main (void)
 {
   test_parse();
+  test_lower();
   test_drop();
   test_answer();
   test_authority();
+  test_frag();
   test_fmt();
   CHECK_DONE();
 }
