@@ -10,6 +10,7 @@
 #define KEYMAX 254
 #define BLOCK 16            /* records per block; a block's first key is stored whole */
 #define WIN 11              /* key bytes in a sort record's window */
+#define GROUP 8             /* block prefixes per cache line */
 
 /* ---- loading ---- */
 
@@ -446,7 +447,11 @@ struct dnset_s
 {
   unsigned char const *s;   /* the stream */
   uint32_t const *ix;       /* offset of each block */
-  uint64_t const *ixkey;    /* the first 8 bytes of each block's first key: the search mostly stays here */
+  uint64_t const *ixkey;    /* the first 8 bytes of each block's first key: the search mostly stays here;
+                               cache-line aligned, so that a group of GROUP is one line */
+  uint64_t const *ixtop;    /* ixkey of every GROUP-th block: small enough to stay in the cache, it
+                               leaves one line of ixkey to read where a plain search would miss on each step */
+  uint32_t ntop;
   uint32_t nblk;
   uint32_t nkeys;
   uint64_t exactlabs;       /* bit n: some key of n labels (63: 63 or more) has exact entries */
@@ -799,8 +804,11 @@ static int dnset_finish (dsbuild *b)
     o.cap = 0;
     if (nix) memcpy(ixa, ix, nix * sizeof(uint32_t));
     {
-      uint64_t *ik = ds_alloc(ar, (nix ? nix : 1) * sizeof(uint64_t));
-      if (!ik) goto oom;
+      size_t ntop = (nix + GROUP - 1) / GROUP;
+      char *raw = ds_alloc(ar, (nix ? nix : 1) * sizeof(uint64_t) + 64);
+      uint64_t *ik = raw ? (uint64_t *)(raw + (-(uintptr_t)raw & 63)) : 0;
+      uint64_t *top = ds_alloc(ar, (ntop ? ntop : 1) * sizeof(uint64_t));
+      if (!ik || !top) goto oom;
       for (size_t k = 0; k < nix; k++)
       {
         unsigned char const *q = x->s + ixa[k];
@@ -808,7 +816,10 @@ static int dnset_finish (dsbuild *b)
         size_t sl = fl & F_SHORT ? (q[1] & 15) : q[2];
         ik[k] = prefix8(q + (fl & F_SHORT ? 2 : 3), sl);
       }
+      for (size_t j = 0; j < ntop; j++) top[j] = ik[j * GROUP];
       x->ixkey = ik;
+      x->ixtop = top;
+      x->ntop = (uint32_t)ntop;
     }
     x->ix = ixa;
     x->nblk = (uint32_t)nix;
@@ -908,22 +919,36 @@ static int lookup (dnset const *x, unsigned char const *key, size_t kl, uint64_t
   if (!n) return 0;
   /* the last block whose first key is <= key (or block 0): on the
      8-byte prefixes, then on whole keys among blocks whose prefixes tie */
-  while (n > 1)
   {
-    uint32_t half = n / 2;
-    lo = x->ixkey[lo + half] <= kp ? lo + half : lo;
-    n -= half;
+    /* the group first, then the blocks in its one line */
+    uint32_t g = 0, e;
+    for (n = x->ntop; n > 1;)
+    {
+      uint32_t half = n / 2;
+      g = x->ixtop[g + half] <= kp ? g + half : g;
+      n -= half;
+    }
+    lo = g * GROUP;
+    e = x->nblk - lo < GROUP ? x->nblk : lo + GROUP;
+    for (uint32_t i = lo + 1; i < e; i++) lo += x->ixkey[i] <= kp;
   }
   if (x->ixkey[lo] == kp && lo)
   {
-    uint32_t hi = lo, a = 0;
-    for (n = lo; n > 1;)
+    uint32_t hi = lo, a = lo, step = 1;
+    /* a: the last block with a smaller prefix, or 0; ties are few, so
+       step back from lo before searching */
+    while (a && x->ixkey[a] == kp)
     {
-      uint32_t half = n / 2;
-      a = x->ixkey[a + half] < kp ? a + half : a;
-      n -= half;
+      a = a > step ? a - step : 0;
+      step *= 2;
     }
-    /* a: the last block with a smaller prefix, or 0 */
+    if (x->ixkey[a] < kp)
+      for (n = hi - a; n > 1;)
+      {
+        uint32_t half = n / 2;
+        a = x->ixkey[a + half] < kp ? a + half : a;
+        n -= half;
+      }
     lo = a;
     while (lo < hi)
     {
