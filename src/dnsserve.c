@@ -17,6 +17,8 @@ void dnsserve_init (dnsserve *s)
 {
   s->nudp = s->ntcp = s->nconn = 0;
   s->udpdropped = 0;
+  s->lastread = 0;
+  s->qn = s->qdt = 0;
   for (unsigned i = 0; i < DNSSERVE_TCP_MAX; i++)
   {
     s->conn[i].fd = -1;
@@ -246,18 +248,26 @@ static void udpsend (dnsserve *s, int fd, unsigned m)
   }
 }
 
+static uint64_t nsnow (void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* A batch's answers go out in one sendmmsg: a client waiting for them is
-   woken once, not once per answer. A batch that empties the socket but held
-   several queries says clients are busy: more are on their way, and a
-   short wait gathers them into the next batch instead of a wake-up for each
-   one or two. A lone query means a quiet time: back to iopause, adding
-   nothing to its latency. Measured on loopback (bench/README.md): about a
-   fifth less CPU per query under full load, for tens of microseconds more
-   latency. */
+   woken once, not once per answer. When queries come fast, a batch that
+   empties the socket but held several says more are on their way, and a
+   short wait gathers them into the next batch instead of a wake-up for
+   each one or two: about a tenth less CPU per query under full load
+   (bench/README.md). Slower, the wait would gather little and only add to
+   the answers' latency, so it is made only while the rate of the last few
+   batches would bring DNSSERVE_GATHER_WANT queries in it. */
 static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
 {
   for (unsigned round = 0; round < DNSSERVE_ROUNDS; round++)
   {
+    uint64_t t0 = nsnow();
     int n = recvmmsg(fd, s->in, DNSSERVE_BATCH, MSG_DONTWAIT, 0);
     unsigned m = 0;
     if (n <= 0) return;
@@ -290,8 +300,18 @@ static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
       h->msg_namelen = sizeof s->peer[k];
     }
     udpsend(s, fd, m);
+    /* the queries of this batch came in since the last one was read:
+       the rate is the sum of the one over the sum of the other */
+    {
+      uint64_t dt = t0 - s->lastread;
+      if (dt > 1000000000u) dt = 1000000000u;
+      s->qn = (7 * s->qn + 256 * (uint64_t)n) / 8;
+      s->qdt = (7 * s->qdt + dt) / 8;
+    }
+    s->lastread = t0;
     if (n == DNSSERVE_BATCH) continue;
-    if (n < DNSSERVE_GATHER_MIN) return;
+    /* queries per ns times the wait, against the number wanted */
+    if (n < DNSSERVE_GATHER_MIN || s->qn * DNSSERVE_GATHER_US * 1000 < s->qdt * 256 * DNSSERVE_GATHER_WANT) return;
     {
       struct timespec ts = { 0, DNSSERVE_GATHER_US * 1000 };
       nanosleep(&ts, 0);

@@ -22,10 +22,13 @@
 #endif
 #define DNSSERVE_ROUNDS 16         /* batches from one socket before looking at the others */
 #ifndef DNSSERVE_GATHER_MIN
-#define DNSSERVE_GATHER_MIN 2      /* a batch at least this big (but not full) ... */
+#define DNSSERVE_GATHER_MIN 2      /* a batch at least this big (but not full), when busy, ... */
 #endif
 #ifndef DNSSERVE_GATHER_US
 #define DNSSERVE_GATHER_US 25      /* ... waits this long for more before the next one */
+#endif
+#ifndef DNSSERVE_GATHER_WANT
+#define DNSSERVE_GATHER_WANT 4     /* busy: queries have been coming fast enough to bring this many in the wait */
 #endif
 #define DNSSERVE_TCP_MAX 16        /* TCP connections at once; more wait in the backlog */
 #define DNSSERVE_TCP_SECS 10       /* a TCP connection's whole life */
@@ -57,6 +60,8 @@ struct dnsserve_s
   int xudp[DNSSERVE_LISTEN_MAX], xtcp[DNSSERVE_LISTEN_MAX];
   unsigned nconn;
   uint64_t udpdropped;         /* answers that could not be sent */
+  uint64_t lastread;           /* ns: when the last UDP batch was read */
+  uint64_t qn, qdt;            /* queries per batch (x 256) and ns between batches, lately */
   dnsserve_conn conn[DNSSERVE_TCP_MAX];
   struct mmsghdr in[DNSSERVE_BATCH], out[DNSSERVE_BATCH];
   struct iovec iov[DNSSERVE_BATCH], oiov[DNSSERVE_BATCH];
