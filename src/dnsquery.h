@@ -147,8 +147,8 @@ extern int dnsquery_ans_add_soa (dnsquery_ans *a, unsigned section, size_t owner
 extern int dnsquery_ans_add_named_a (dnsquery_ans *a, unsigned section, unsigned char const *owner, size_t ownerlen, uint8_t const ip[4], uint32_t ttl);
 
 /* Recording: the records added between begin and end become f, with zoff
-   the zone's offset in the model question. f->len is 0 if they do not fit
-   in a fragment. */
+   the zone's offset in the model question. f->len is 0 if there are none
+   or they do not fit in a fragment. */
 extern void dnsquery_frag_begin (dnsquery_ans *a, dnsquery_frag *f);
 extern void dnsquery_frag_end (dnsquery_ans *a, dnsquery_frag *f, size_t zoff);
 

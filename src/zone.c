@@ -671,10 +671,10 @@ static void makefrags (zone *z)
   if (!dnsquery_parse(buf, n + 4, &q)) return;
   dnsquery_ans_start(&a, buf, sizeof buf - DNSQUERY_OPT_LEN, &q);
   dnsquery_ans_question_suffix(&a, &q, 0);
+  /* a record that is not made leaves nothing written: an empty fragment */
   dnsquery_frag_begin(&a, &z->soafrag);
-  if (!addsoa(&a, z, DNSQUERY_NS, 12)) z->soafrag.len = 0;
-  else dnsquery_frag_end(&a, &z->soafrag, 12);
-  a.rec = 0;
+  addsoa(&a, z, DNSQUERY_NS, 12);
+  dnsquery_frag_end(&a, &z->soafrag, 12);
   if (!z->ns || z->ns->n > ZONE_NSFRAG_MAX) return;
   for (unsigned i = 0; i < z->ns->n; i++)
   {
@@ -682,9 +682,8 @@ static void makefrags (zone *z)
     dnsquery_ans_question_suffix(&a, &q, 0);
     z->nsrot = i;
     dnsquery_frag_begin(&a, &z->nsfrag[i]);
-    if (!addns(&a, z, DNSQUERY_NS, 12)) z->nsfrag[i].len = 0;
-    else dnsquery_frag_end(&a, &z->nsfrag[i], 12);
-    a.rec = 0;
+    addns(&a, z, DNSQUERY_NS, 12);
+    dnsquery_frag_end(&a, &z->nsfrag[i], 12);
   }
   z->nsrot = rot;
 }
