@@ -22,6 +22,15 @@ lib_cleanup() {
 trap lib_cleanup EXIT
 trap 'exit 111' INT TERM
 
+# procs_in DIR: pids of live processes working in DIR or below (zombies
+# have no cwd): how the service and install tests find what they started
+procs_in() {
+  for _p in /proc/[0-9]*; do
+    _c=$(readlink "$_p/cwd" 2>/dev/null) || continue
+    case $_c in "$1"|"$1"/*) [ "${_p#/proc/}" = $$ ] || printf '%s ' "${_p#/proc/}" ;; esac
+  done
+}
+
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
 

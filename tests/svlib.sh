@@ -2,14 +2,6 @@
 # with $SVC set: process bookkeeping for scan directories, cleanup of every
 # supervisor started (trap set here), fresh copies of the service directory.
 
-# procs_in DIR: pids of live processes working in DIR or below (zombies have no cwd).
-# rblserve changes to its data directory, so that counts as a scan directory too.
-procs_in() {
-  for _p in /proc/[0-9]*; do
-    _c=$(readlink "$_p/cwd" 2>/dev/null) || continue
-    case $_c in "$1"|"$1"/*) [ "${_p#/proc/}" = $$ ] || printf '%s ' "${_p#/proc/}" ;; esac
-  done
-}
 # gone DIR: until no process works in DIR (at most ~10 s)
 gone() {
   _i=0

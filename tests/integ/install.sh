@@ -57,12 +57,6 @@ case $T in *[[:space:]]*|*[\|@]*) notok "no blanks, | or @ in $T"; exit 1 ;; esa
 # ---------------------------------------------------------------- cleanup
 # every process a block starts works somewhere under $T: find them there
 REAL=$(cd "$T" && pwd -P)
-procs_in() {
-  for _p in /proc/[0-9]*; do
-    _c=$(readlink "$_p/cwd" 2>/dev/null) || continue
-    case $_c in "$1"|"$1"/*) [ "${_p#/proc/}" = $$ ] || printf '%s ' "${_p#/proc/}" ;; esac
-  done
-}
 inst_cleanup() {
   for _ in 1 2 3; do
     left=$(procs_in "$REAL")
