@@ -1712,6 +1712,11 @@ unsigned dataset_query (dataset const *d, dsquery const *q, dshit *hits, unsigne
   return d->type->query(d, q, hits, max);
 }
 
+void dataset_prefetch (dataset const *d, dsquery const *q, unsigned step)
+{
+  if (d && d->impl && d->type->prefetch) d->type->prefetch(d, q, step);
+}
+
 dssoa const *dataset_soa (dataset const *d)
 {
   return d ? d->soa : 0;

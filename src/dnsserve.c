@@ -273,26 +273,23 @@ static void udpread (dnsserve *s, int fd, dnsserve_answer_fn *fn, void *ctx)
     if (n <= 0) return;
     for (int k = 0; k < n; k++)
     {
-      struct msghdr *h = &s->in[k].msg_hdr;
       struct sockaddr_storage const *p = &s->peer[k];
-      uint8_t const *ip;
-      int is6;
-      size_t r;
-      if (p->ss_family == AF_INET6)
-      {
-        ip = ((struct sockaddr_in6 const *)p)->sin6_addr.s6_addr;
-        is6 = 1;
-      }
-      else
-      {
-        ip = (uint8_t const *)&((struct sockaddr_in const *)p)->sin_addr.s_addr;
-        is6 = 0;
-      }
-      r = fn(ctx, s->ubuf[k], s->in[k].msg_len, sizeof s->ubuf[k], 0, ip, is6);
-      if (r)
+      dnsserve_query *q = &s->q[k];
+      q->buf = s->ubuf[k];
+      q->len = s->in[k].msg_len;
+      q->cap = sizeof s->ubuf[k];
+      q->is6 = p->ss_family == AF_INET6;
+      q->ip = q->is6 ? ((struct sockaddr_in6 const *)p)->sin6_addr.s6_addr
+        : (uint8_t const *)&((struct sockaddr_in const *)p)->sin_addr.s_addr;
+    }
+    fn(ctx, s->q, (unsigned)n, 0);
+    for (int k = 0; k < n; k++)
+    {
+      struct msghdr *h = &s->in[k].msg_hdr;
+      if (s->q[k].out)
       {
         s->oiov[m].iov_base = s->ubuf[k];
-        s->oiov[m].iov_len = r;
+        s->oiov[m].iov_len = s->q[k].out;
         s->out[m].msg_hdr.msg_name = &s->peer[k];
         s->out[m].msg_hdr.msg_namelen = h->msg_namelen;
         m++;
@@ -389,7 +386,11 @@ static void tcpio (dnsserve *s, dnsserve_conn *c, dnsserve_answer_fn *fn, void *
         if (c->want == 2) { closeconn(s, c); return; }
         continue;
       }
-      n = fn(ctx, c->buf + 2, c->want - 2, sizeof c->buf - 2, 1, c->ip, c->is6);
+      {
+        dnsserve_query q = { .buf = c->buf + 2, .len = c->want - 2, .cap = sizeof c->buf - 2, .ip = c->ip, .is6 = c->is6 };
+        fn(ctx, &q, 1, 1);
+        n = q.out;
+      }
       if (!n) { closeconn(s, c); return; }
       c->buf[0] = (unsigned char)(n >> 8);
       c->buf[1] = (unsigned char)n;

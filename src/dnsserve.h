@@ -38,9 +38,21 @@
 #define DNSSERVE_TCP_SECS 10       /* a TCP connection's whole life */
 #define DNSSERVE_FDS (2 * DNSSERVE_LISTEN_MAX + DNSSERVE_TCP_MAX)
 
-/* Answers buf[0..len) in place (cap bytes available); returns the answer's
-   length, or 0 for no answer. ip: the client, 4 or 16 bytes. */
-typedef size_t dnsserve_answer_fn (void *ctx, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6);
+/* One query for the answer function: buf[0..len) is answered in place
+   (cap bytes available), out set to the answer's length, or 0 for none. */
+typedef struct dnsserve_query_s dnsserve_query;
+struct dnsserve_query_s
+{
+  unsigned char *buf;
+  size_t len, cap;
+  uint8_t const *ip;           /* the client, 4 or 16 bytes */
+  int is6;
+  size_t out;
+};
+
+/* Answers q[0..n): a UDP batch as it came in (so that the answers can be
+   worked out together), or one TCP query. */
+typedef void dnsserve_answer_fn (void *ctx, dnsserve_query *q, unsigned n, int tcp);
 
 typedef struct dnsserve_conn_s dnsserve_conn;
 struct dnsserve_conn_s
@@ -70,6 +82,7 @@ struct dnsserve_s
   struct mmsghdr in[DNSSERVE_BATCH], out[DNSSERVE_BATCH];
   struct iovec iov[DNSSERVE_BATCH], oiov[DNSSERVE_BATCH];
   struct sockaddr_storage peer[DNSSERVE_BATCH];
+  dnsserve_query q[DNSSERVE_BATCH];
   unsigned char ubuf[DNSSERVE_BATCH][DNSQUERY_EDNS_MAX];
 };
 

@@ -149,6 +149,10 @@ struct dstype_s
   /* frees b->tmp, whether or not finish ran */
   void (*discard) (dsbuild *b);
   unsigned (*query) (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
+  /* optional: asks the cache for the memory query will read for q, step 0
+     the first level, step 1 the level that one points to (reading what
+     step 0 fetched). Changes nothing. */
+  void (*prefetch) (dataset const *d, dsquery const *q, unsigned step);
 };
 #define DSTYPE_ONEVALUE 1   /* values after entries are ignored; the first default line applies to every entry */
 #define DSTYPE_NOMETA 2     /* $SOA and $NS are not allowed (acl) */
@@ -322,6 +326,7 @@ extern int ds_mapset_start (dsbuild *b);
 extern int ds_mapset_finish (dsbuild *b, unsigned width, int mode);
 extern void ds_mapset_discard (dsbuild *b);
 extern unsigned ds_mapset_query4 (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
+extern void ds_mapset_prefetch4 (dataset const *d, dsquery const *q, unsigned step);
 extern unsigned ds_mapset_query6 (dataset const *d, dsquery const *q, dshit *hits, unsigned max);
 
 /* In-memory load, for the fuzz target: bufs[i][0..lens[i]) play the files. */

@@ -905,6 +905,27 @@ static uint64_t keyprefix (unsigned char const *k)
   return v;
 }
 
+/* the group of GROUP blocks where a key of prefix kp is, from the top index */
+static inline uint32_t group (dnset const *x, uint64_t kp)
+{
+  uint32_t g = 0;
+  for (uint32_t n = x->ntop; n > 1;)
+  {
+    uint32_t half = n / 2;
+    g = x->ixtop[g + half] <= kp ? g + half : g;
+    n -= half;
+  }
+  return g;
+}
+
+/* in group g's one line of ixkey: the last block whose prefix is <= kp */
+static inline uint32_t group_block (dnset const *x, uint32_t g, uint64_t kp)
+{
+  uint32_t lo = g * GROUP, e = x->nblk - lo < GROUP ? x->nblk : lo + GROUP;
+  for (uint32_t i = lo + 1; i < e; i++) lo += x->ixkey[i] <= kp;
+  return lo;
+}
+
 /* finds key (kp: its keyprefix) in the set: 1 with *f, or 0.
    A block is read keeping m, what the record just read shares with the
    key, the record being smaller: a record that shares more than m with
@@ -919,19 +940,7 @@ static int lookup (dnset const *x, unsigned char const *key, size_t kl, uint64_t
   if (!n) return 0;
   /* the last block whose first key is <= key (or block 0): on the
      8-byte prefixes, then on whole keys among blocks whose prefixes tie */
-  {
-    /* the group first, then the blocks in its one line */
-    uint32_t g = 0, e;
-    for (n = x->ntop; n > 1;)
-    {
-      uint32_t half = n / 2;
-      g = x->ixtop[g + half] <= kp ? g + half : g;
-      n -= half;
-    }
-    lo = g * GROUP;
-    e = x->nblk - lo < GROUP ? x->nblk : lo + GROUP;
-    for (uint32_t i = lo + 1; i < e; i++) lo += x->ixkey[i] <= kp;
-  }
+  lo = group_block(x, group(x, kp), kp);
   if (x->ixkey[lo] == kp && lo)
   {
     uint32_t hi = lo, a = lo, step = 1;
@@ -1057,27 +1066,36 @@ static unsigned hits_of (dataset const *d, dsquery const *q, found const *f, uns
   return 1;
 }
 
-static unsigned dnset_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
+/* the query's name as a key (kl: its length), 8 zeros after it, and
+   where each label starts in the name; 0 for a name no key can be */
+static size_t querykey (dsquery const *q, unsigned char *key, size_t *lab, size_t *nl)
 {
-  dnset const *x = d->impl;
-  unsigned char key[KEYMAX + 1 + 8];   /* 8: zeros after the key, for keyprefix */
-  size_t lab[128], nl = 0, i = 0, kl = q->namelen;
-  uint64_t kp;
-  found f;
+  size_t i = 0, kl = q->namelen;
+  *nl = 0;
   if (!kl || kl > KEYMAX) return 0;
-  /* the reversed key in one pass: the label at i goes to where it ends
-     counted from the end. A parent of m labels is the key's first
-     kl - lab[nl - m] bytes. */
-  while (i < kl && nl < 128)
+  /* one pass: the label at i goes to where it ends counted from the end.
+     A parent of m labels is the key's first kl - lab[nl - m] bytes. */
+  while (i < kl && *nl < 128)
   {
     size_t l = (size_t)q->name[i] + 1;
     if (l > kl - i) return 0;
-    lab[nl++] = i;
+    lab[(*nl)++] = i;
     memcpy(key + kl - i - l, q->name + i, l);
     i += l;
   }
   if (i != kl) return 0;
   memset(key + kl, 0, 8);
+  return kl;
+}
+
+static unsigned dnset_query (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
+{
+  dnset const *x = d->impl;
+  unsigned char key[KEYMAX + 1 + 8];   /* 8: zeros after the key, for keyprefix */
+  size_t lab[128], nl, kl = querykey(q, key, lab, &nl);
+  uint64_t kp;
+  found f;
+  if (!kl) return 0;
   kp = keyprefix(key);
   /* names of a label count no key has are answered without a search */
   if ((x->exactlabs & labbit(nl)) && lookup(x, key, kl, kp, &f) && (f.flags & F_EXACT))
@@ -1095,6 +1113,28 @@ static unsigned dnset_query (dataset const *d, dsquery const *q, dshit *hits, un
   return 0;
 }
 
+/* for the name's own key: step 0, its group's line of prefixes and
+   block offsets; step 1, the start of its block (the hardware follows
+   the block's next lines) */
+static void dnset_prefetch (dataset const *d, dsquery const *q, unsigned step)
+{
+  dnset const *x = d->impl;
+  unsigned char key[KEYMAX + 1 + 8];
+  size_t lab[128], nl;
+  uint64_t kp;
+  uint32_t g;
+  if (!x->nblk || !querykey(q, key, lab, &nl) || !(x->exactlabs & labbit(nl))) return;
+  kp = keyprefix(key);
+  g = group(x, kp);
+  if (!step)
+  {
+    __builtin_prefetch(x->ixkey + g * GROUP);
+    __builtin_prefetch(x->ix + g * GROUP);
+    return;
+  }
+  __builtin_prefetch(x->s + x->ix[group_block(x, g, kp)]);
+}
+
 dstype const ds_dnset =
 {
   .name = "dnset",
@@ -1103,5 +1143,6 @@ dstype const ds_dnset =
   .line = &dnset_line,
   .finish = &dnset_finish,
   .discard = &dnset_discard,
-  .query = &dnset_query
+  .query = &dnset_query,
+  .prefetch = &dnset_prefetch
 };

@@ -105,5 +105,6 @@ dstype const ds_ip4set =
   .line = &ip4set_line,
   .finish = &ip4set_finish,
   .discard = &ds_mapset_discard,
-  .query = &ds_mapset_query4
+  .query = &ds_mapset_query4,
+  .prefetch = &ds_mapset_prefetch4
 };

@@ -643,6 +643,21 @@ unsigned ds_mapset_query4 (dataset const *d, dsquery const *q, dshit *hits, unsi
   return ds_map_hits(d, m, ds_map_find4(m, ip), q, hits, max);
 }
 
+/* step 0: the index slot; step 1: the slot's first intervals and their
+   results, where the search ends (about four intervals a slot) */
+void ds_mapset_prefetch4 (dataset const *d, dsquery const *q, unsigned step)
+{
+  dsmap const *m = d->impl;
+  uint32_t ip, k;
+  if (!q->isip4 || !m->ix) return;
+  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
+  k = m->ixbits ? ip >> (32 - m->ixbits) : 0;
+  if (!step) { __builtin_prefetch(m->ix + k); return; }
+  k = m->ix[k];
+  __builtin_prefetch(m->start4 + k);
+  __builtin_prefetch(m->res + k);
+}
+
 unsigned ds_mapset_query6 (dataset const *d, dsquery const *q, dshit *hits, unsigned max)
 {
   dsmap const *m = d->impl;
@@ -704,5 +719,6 @@ dstype const ds_ip4trie =
   .line = &ip4trie_line,
   .finish = &ip4trie_finish,
   .discard = &ds_mapset_discard,
-  .query = &ds_mapset_query4
+  .query = &ds_mapset_query4,
+  .prefetch = &ds_mapset_prefetch4
 };

@@ -22,7 +22,7 @@
 #define FOUND 1
 #define ADDPEER 2
 
-#define SUBST_MAX 256   /* dotted IPv4, IPv6 text, or a domain name */
+#define SUBST_MAX ZONE_SUBST_MAX
 
 void zone_table_init (zone_table *t)
 {
@@ -709,12 +709,58 @@ static int isversion (dnsquery const *q)
     || (q->namelen == 16 && !memcmp(q->name, "\7version\6server", 16));
 }
 
+/* which records the question's type asks for, -1 for NOTIMP (a meta type) */
+static int wanted (uint16_t qtype)
+{
+  switch (qtype)
+  {
+    case DNSWIRE_TYPE_A: return WANT_A;
+    case DNSWIRE_TYPE_TXT: return WANT_TXT;
+    case DNSWIRE_TYPE_NS: return WANT_NS;
+    case DNSWIRE_TYPE_SOA: return WANT_SOA;
+    case DNSWIRE_TYPE_ANY: return WANT_ANY;
+    case 15: return WANT_MX;
+    default: return qtype >= 250 ? -1 : 0;   /* TSIG, IXFR, AXFR, MAILB, MAILA */
+  }
+}
+
+void zone_query_start (zone_table *t, zone_query *zq, unsigned char const *buf, size_t len)
+{
+  dnsquery const *q = &zq->q;
+  zq->z = 0;
+  zq->want = 0;
+  zq->ok = dnsquery_parse(buf, len, &zq->q);
+  if (!zq->ok || q->flags1 & 0x7e || (q->qclass != DNSQUERY_CLASS_IN && q->qclass != DNSQUERY_CLASS_ANY)) return;
+  zq->want = wanted(q->qtype);
+  if (zq->want < 0) return;
+  zq->z = findzone(t, q->name, q->namelen, q->lab, q->nlabels);
+  if (!zq->z || !zq->z->loaded) return;
+  {
+    zone const *z = zq->z;
+    unsigned below = q->nlabels - z->nlabels;
+    decode(&zq->dq, q->name, dnsquery_labeloff(q, below) - 12, below, z->kinds, !!(zq->want & WANT_TXT), zq->subst);
+    for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 0);
+  }
+}
+
+void zone_query_fetch (zone_table *t, zone_query const *zq)
+{
+  zone const *z = zq->z;
+  if (!z || !z->loaded) return;
+  for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 1);
+}
+
 size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6)
 {
-  dnsquery q;
+  zone_query zq;
+  zone_query_start(t, &zq, buf, len);
+  return zone_query_answer(t, &zq, buf, len, cap, tcp, ip, is6);
+}
+
+size_t zone_query_answer (zone_table *t, zone_query *zq, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6)
+{
+  dnsquery const *q = &zq->q;
   dnsquery_ans a;
-  dsquery dq;
-  char subst[SUBST_MAX];
   dshit aclhit, hit;
   unsigned acl = 0, have = 0, want, below;
   int found;
@@ -725,28 +771,28 @@ size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, i
 
   if (t->gacl >= 0 && t->s[t->gacl].d)
     acl = aclflags(dataset_acl(t->s[t->gacl].d, ip, is6, &hit), &have, &aclhit, &hit);
-  if (acl & ACL_IGNORE || !dnsquery_parse(buf, len, &q))
+  if (acl & ACL_IGNORE || !zq->ok)
   {
     st->nerr++;
     st->bin += len;
     return 0;
   }
   st->bin += len;
-  dnsquery_ans_start(&a, buf, tcp ? cap - DNSQUERY_OPT_LEN : q.limit, &q);
-  if (q.flags1 & 0x7e)   /* an opcode other than QUERY, or AA or TC in a query */
+  dnsquery_ans_start(&a, buf, tcp ? cap - DNSQUERY_OPT_LEN : q->limit, q);
+  if (q->flags1 & 0x7e)   /* an opcode other than QUERY, or AA or TC in a query */
   {
     dnsquery_ans_flags(&a, 0x80, DNSQUERY_RCODE_NOTIMP);
     goto errnz;
   }
-  if (q.qclass == DNSQUERY_CLASS_IN) dnsquery_ans_aa(&a, 1);
-  else if (q.qclass != DNSQUERY_CLASS_ANY)
+  if (q->qclass == DNSQUERY_CLASS_IN) dnsquery_ans_aa(&a, 1);
+  else if (q->qclass != DNSQUERY_CLASS_ANY)
   {
-    if (q.qclass == DNSQUERY_CLASS_CH && q.qtype == DNSWIRE_TYPE_TXT && isversion(&q) && t->versionmode < 2)
+    if (q->qclass == DNSQUERY_CLASS_CH && q->qtype == DNSWIRE_TYPE_TXT && isversion(q) && t->versionmode < 2)
     {
       char const *v = t->versionmode ? t->versionshort : t->version;
       dnsquery_ans_add_txt(&a, DNSQUERY_CLASS_CH, v, strlen(v), 0);
-      dnsquery_ans_flags(&a, q.flags1 | 0x80, q.flags2);   /* rbldnsd leaves the second flag byte as it came */
-      out = dnsquery_ans_finish(&a, &q);
+      dnsquery_ans_flags(&a, q->flags1 | 0x80, q->flags2);   /* rbldnsd leaves the second flag byte as it came */
+      out = dnsquery_ans_finish(&a, q);
       st->nok++;
       st->bout += out;
       return out;
@@ -754,25 +800,14 @@ size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, i
     dnsquery_ans_rcode(&a, DNSQUERY_RCODE_REFUSED);
     goto errnz;
   }
-  switch (q.qtype)
+  if (zq->want < 0)
   {
-    case DNSWIRE_TYPE_A: want = WANT_A; break;
-    case DNSWIRE_TYPE_TXT: want = WANT_TXT; break;
-    case DNSWIRE_TYPE_NS: want = WANT_NS; break;
-    case DNSWIRE_TYPE_SOA: want = WANT_SOA; break;
-    case DNSWIRE_TYPE_ANY: want = WANT_ANY; break;
-    case 15: want = WANT_MX; break;
-    default:
-      if (q.qtype >= 250)   /* TSIG, IXFR, AXFR, MAILB, MAILA */
-      {
-        dnsquery_ans_aa(&a, 0);
-        dnsquery_ans_rcode(&a, DNSQUERY_RCODE_NOTIMP);
-        goto errnz;
-      }
-      want = 0;
+    dnsquery_ans_aa(&a, 0);
+    dnsquery_ans_rcode(&a, DNSQUERY_RCODE_NOTIMP);
+    goto errnz;
   }
-
-  z = findzone(t, q.name, q.namelen, q.lab, q.nlabels);
+  want = (unsigned)zq->want;
+  z = zq->z;
   if (!z)
   {
     dnsquery_ans_aa(&a, 0);
@@ -798,9 +833,9 @@ size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, i
     goto errz;
   }
 
-  below = q.nlabels - z->nlabels;
-  zoff = dnsquery_labeloff(&q, below);
-  dnsquery_ans_question_suffix(&a, &q, below);
+  below = q->nlabels - z->nlabels;
+  zoff = dnsquery_labeloff(q, below);
+  dnsquery_ans_question_suffix(&a, q, below);
   if (!below)
   {
     found = FOUND;
@@ -816,12 +851,11 @@ size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, i
   }
   else found = 0;
 
-  decode(&dq, q.name, zoff - 12, below, z->kinds, !!(want & WANT_TXT), subst);
   s.a = &a;
   s.want = want;
   s.z = z;
   s.ns = 0;
-  found |= askall(t, &s, z, &dq, acl);
+  found |= askall(t, &s, z, &zq->dq, acl);
   if (found & ADDPEER && have) puthits(&s, &aclhit, 1);
 
   if (a.tc) dnsquery_ans_truncated(&a);
@@ -834,14 +868,14 @@ size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, i
   else if (!t->lazy) addns(&a, z, DNSQUERY_NS, zoff);
   if (found) st->nok++;
   else st->nnxd++;
-  out = dnsquery_ans_finish(&a, &q);
+  out = dnsquery_ans_finish(&a, q);
   st->bout += out;
   return out;
 
  errz:
  errnz:
   st->nerr++;
-  out = dnsquery_ans_finish(&a, &q);
+  out = dnsquery_ans_finish(&a, q);
   st->bout += out;
   return out;
 }

@@ -112,6 +112,27 @@ extern void zone_refresh (zone_table *t);
    address (4 or 16 bytes). Returns the answer's length, or 0 to drop. */
 extern size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6);
 
+/* zone_answer in three steps, for a batch of queries whose lookups should
+   wait for memory together: zone_query_start on each (reads the question
+   and starts fetching the first level of its lookups), zone_query_fetch on
+   each (the next level), then zone_query_answer on each, with the same
+   buffer and length given to zone_query_start. The table must not change
+   in between. Answers are exactly zone_answer's. */
+#define ZONE_SUBST_MAX 256      /* dotted IPv4, IPv6 text, or a domain name */
+typedef struct zone_query_s zone_query;
+struct zone_query_s
+{
+  dnsquery q;
+  int ok;                       /* q was read */
+  int want;                     /* the records asked for; -1: a type answered NOTIMP */
+  zone *z;                      /* its zone, or 0 */
+  dsquery dq;                   /* the name below the zone, decoded (if z is loaded) */
+  char subst[ZONE_SUBST_MAX];
+};
+extern void zone_query_start (zone_table *t, zone_query *zq, unsigned char const *buf, size_t len);
+extern void zone_query_fetch (zone_table *t, zone_query const *zq);
+extern size_t zone_query_answer (zone_table *t, zone_query *zq, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6);
+
 /* rbldnsd's time values: digits with an optional unit s, m, h, d or w.
    Returns the characters used (0 if none or on overflow). */
 extern size_t zone_scan_time (char const *s, uint32_t *v);
