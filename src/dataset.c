@@ -1590,7 +1590,6 @@ static dataset *load (char const *type, char const *const *names, char const *co
   ld.lineno = 0;
   if (!build_finish(&top)) { fail = ld.why ? ld.why : "out of memory"; goto err; }
   build_discard(&top);
-  if (d->soa && !d->soa->serial) d->soa->serial = (uint32_t)mtime;
   d->arena = ld.arena;
   d->bytes = ds_arena_bytes(ld.arena);
   trim();

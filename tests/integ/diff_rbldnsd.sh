@@ -297,6 +297,14 @@ printf '# gzip-compressed ip4set\n50.0.0.1 :2:from a gzip file $\n' | gzip -9 -n
 printf '$TTL 77\n51.0.0.1 :2:cksum $\n' > "$S/ck"
 set -- $(head -n 100 "$S/ck" | cksum)
 printf '# CKSUM: %s %s\n' "$1" "$2" >> "$S/ck"
+# serial 0 in a $SOA is the newest mtime of the zone's datasets: in
+# syntax.test (the $SOA in ip4set) the generic one's, newer than both files
+# of the ip4set dataset; in comb.syntax.test the combined file's, its acl
+# (newer still) aside
+touch -d '2026-01-01 00:00:00' "$S/ip4set"
+touch -d '2026-01-02 00:00:00' "$S/ip4set2"
+touch -d '2026-01-03 00:00:00' "$S/generic"
+touch -d '2030-01-01 00:00:00' "$S/acl"
 chmod -R a+rX "$TMP"
 
 SYNZONES="syntax.test:ip4set:syn/ip4set,syn/ip4set2 syntax.test:generic:syn/generic
