@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
 #include "check.h"
 #include "dataset.h"
 #include "dnsquery.h"
@@ -160,6 +161,22 @@ static void setup (void)
     }
     if (fclose(f4) || fclose(ft) || fclose(fr) || fclose(fd)) { perror("batch data"); exit(1); }
   }
+  /* serial 0: the newest mtime among the zone's datasets, as rbldnsd */
+  put("s1", "$SOA 60 ns.s.test. hm.s.test. 0 1h 10m 1w 5m\n127.0.0.2\n");
+  put("s2", "127.0.0.3\n");
+  put("sacl", "127.0.0.66 :refuse\n");
+  {
+    static char const *const f[3] = { "s1", "s2", "sacl" };
+    time_t const when[3] = { 1000000000, 1100000000, 1200000000 };
+    for (unsigned i = 0; i < 3; i++)
+    {
+      char path[128];
+      struct utimbuf u = { when[i], when[i] };
+      snprintf(path, sizeof path, "%s/%s", dir, f[i]);
+      if (utime(path, &u)) { perror(path); exit(1); }
+    }
+  }
+  CHECK(add(&t, "s.test:ip4set:%s/s1") && add(&t, "s.test:ip4set:%s/s2") && add(&t, "s.test:acl:%s/sacl"), "zones for the serial test");
   CHECK(add(&t, "zen.test:ip4set:%s/many4") && add(&t, "zen.test:ip4tset:%s/tset") && add(&t, "zen.test:ip4trie:%s/trie")
     && add(&t, "dn.test:dnset:%s/names"), "zones for the batch test");
 }
@@ -172,6 +189,9 @@ static void test_answers (void)
   n = ask("x.bl.test", 1, 1, 0, 0, &a);
   CHECK(n && a.rcode == DNSQUERY_RCODE_SERVFAIL, "SERVFAIL before the data is loaded");
   CHECK(loadall(&t), "datasets load");
+  for (unsigned i = 0; i < t.nzones; i++)
+    if (t.z[i].namelen == 8 && !memcmp(t.z[i].name, "\1s\4test", 8))
+      CHECK(t.z[i].serial == 1100000000, "serial 0: the newest mtime of the zone's datasets, its acl aside");
 
   n = ask("2.0.0.127.bl.test", 1, 1, 0, 0, &a);
   CHECK(n && a.id == 0x1234 && a.rcode == 0 && a.na == 2, "listed in two datasets: two A records");
