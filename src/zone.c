@@ -724,23 +724,24 @@ static int wanted (uint16_t qtype)
   }
 }
 
+/* Reads what the lookups need; whether the query is answered at all, and
+   how, is left to zone_query_answer, which checks in rbldnsd's order. */
 void zone_query_start (zone_table *t, zone_query *zq, unsigned char const *buf, size_t len)
 {
   dnsquery const *q = &zq->q;
+  zone const *z;
   zq->z = 0;
   zq->want = 0;
   zq->ok = dnsquery_parse(buf, len, &zq->q);
-  if (!zq->ok || q->flags1 & 0x7e || (q->qclass != DNSQUERY_CLASS_IN && q->qclass != DNSQUERY_CLASS_ANY)) return;
+  if (!zq->ok) return;
   zq->want = wanted(q->qtype);
-  if (zq->want < 0) return;
-  zq->z = findzone(t, q->name, q->namelen, q->lab, q->nlabels);
-  if (!zq->z || !zq->z->loaded) return;
+  z = zq->z = findzone(t, q->name, q->namelen, q->lab, q->nlabels);
+  if (!z || !z->loaded) return;
   {
-    zone const *z = zq->z;
     unsigned below = q->nlabels - z->nlabels;
-    decode(&zq->dq, q->name, dnsquery_labeloff(q, below) - 12, below, z->kinds, !!(zq->want & WANT_TXT), zq->subst);
-    for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 0);
+    decode(&zq->dq, q->name, dnsquery_labeloff(q, below) - 12, below, z->kinds, zq->want > 0 && zq->want & WANT_TXT, zq->subst);
   }
+  for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 0);
 }
 
 void zone_query_fetch (zone_table *t, zone_query const *zq)
