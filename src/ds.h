@@ -311,6 +311,11 @@ struct dsmap_s
    1, or 0 after ds_fatal. */
 extern int ds_map_build (dsbuild *b, dsblks *s, unsigned width, int mode, dsmap *m);
 extern uint32_t ds_map_find4 (dsmap const *m, uint32_t ip);
+/* an IPv4 address a.b.c.d (network order bytes) as the number maps search */
+static inline uint32_t ds_ip4num (uint8_t const *a)
+{
+  return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+}
 extern uint32_t ds_map_find6 (dsmap const *m, uint8_t const *ip);
 /* "a.b.c.d[/n]" with 2..4 octets, or 1 with "/n" (ip4trie, acl): the
    block in *lo..*hi and the bytes used, 1; or 0 after ds_bad. */

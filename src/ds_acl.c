@@ -131,7 +131,7 @@ int dataset_acl (dataset const *d, uint8_t const *ip, int is6, dshit *hit)
   if (!d || d->type != &ds_acl || !d->impl) return DATASET_ACL_NONE;
   x = d->impl;
   if (is6) res = ds_map_find6(&x->m6, ip);
-  else res = ds_map_find4(&x->m4, (uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 | (uint32_t)ip[2] << 8 | ip[3]);
+  else res = ds_map_find4(&x->m4, ds_ip4num(ip));
   if (!res) return DATASET_ACL_NONE;
   v = d->val + (res - 1);
   if (v->action == DATASET_ACL_LISTED && hit)

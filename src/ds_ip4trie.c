@@ -639,7 +639,7 @@ unsigned ds_mapset_query4 (dataset const *d, dsquery const *q, dshit *hits, unsi
   dsmap const *m = d->impl;
   uint32_t ip;
   if (!q->isip4) return 0;
-  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
+  ip = ds_ip4num(q->ip4);
   return ds_map_hits(d, m, ds_map_find4(m, ip), q, hits, max);
 }
 
@@ -650,7 +650,7 @@ void ds_mapset_prefetch4 (dataset const *d, dsquery const *q, unsigned step)
   dsmap const *m = d->impl;
   uint32_t ip, k;
   if (!q->isip4 || !m->ix) return;
-  ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
+  ip = ds_ip4num(q->ip4);
   k = m->ixbits ? ip >> (32 - m->ixbits) : 0;
   if (!step) { __builtin_prefetch(m->ix + k); return; }
   k = m->ix[k];

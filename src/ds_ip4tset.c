@@ -281,7 +281,7 @@ static unsigned ip4tset_query (dataset const *d, dsquery const *q, dshit *hits, 
   if (!q->isip4) return 0;
   if (!x->ix)
   {
-    uint32_t ip = (uint32_t)q->ip4[0] << 24 | (uint32_t)q->ip4[1] << 16 | (uint32_t)q->ip4[2] << 8 | q->ip4[3];
+    uint32_t ip = ds_ip4num(q->ip4);
     size_t a = 0, z = x->n;
     while (a < z)
     {
