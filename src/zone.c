@@ -22,8 +22,6 @@
 #define FOUND 1
 #define ADDPEER 2
 
-#define SUBST_MAX ZONE_SUBST_MAX
-
 void zone_table_init (zone_table *t)
 {
   t->nzones = t->nslots = 0;
@@ -317,7 +315,7 @@ static void decode (dsquery *dq, unsigned char const *name, size_t namelen, unsi
   {
     /* a domain name: the labels with dots, written into subst if it fits */
     size_t w = 0, p = 0;
-    while (p < namelen && w + name[p] + 1 <= SUBST_MAX)
+    while (p < namelen && w + name[p] + 1 <= ZONE_SUBST_MAX)
     {
       if (w) subst[w++] = '.';
       memcpy(subst + w, name + p + 1, name[p]);
@@ -448,7 +446,7 @@ static int askcombined (sink *s, dataset const *d, dsquery const *dq, unsigned a
   unsigned char const *best = 0;
   size_t bestlen = 0;
   dsquery sq;
-  char subst[SUBST_MAX];
+  char subst[ZONE_SUBST_MAX];
   for (unsigned i = 0; i < nsub; i++)
   {
     unsigned char const *const *sz;
@@ -548,7 +546,7 @@ static void findglue (zone_table *t, zone *z)
     unsigned n;
     zone *gz;
     dsquery dq;
-    char subst[SUBST_MAX];
+    char subst[ZONE_SUBST_MAX];
     sink s = { 0, WANT_A, z, i };
     if (len > sizeof name || !len) continue;
     for (size_t k = 0; k < len; k++)
@@ -724,6 +722,14 @@ static int wanted (uint16_t qtype)
   }
 }
 
+/* a prefetch step for each dataset of the query's zone, once its name is decoded */
+static void fetch (zone_table const *t, zone_query const *zq, unsigned step)
+{
+  zone const *z = zq->z;
+  if (!z || !z->loaded) return;
+  for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, step);
+}
+
 /* Reads what the lookups need; whether the query is answered at all, and
    how, is left to zone_query_answer, which checks in rbldnsd's order. */
 void zone_query_start (zone_table *t, zone_query *zq, unsigned char const *buf, size_t len)
@@ -741,14 +747,12 @@ void zone_query_start (zone_table *t, zone_query *zq, unsigned char const *buf, 
     unsigned below = q->nlabels - z->nlabels;
     decode(&zq->dq, q->name, dnsquery_labeloff(q, below) - 12, below, z->kinds, zq->want > 0 && zq->want & WANT_TXT, zq->subst);
   }
-  for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 0);
+  fetch(t, zq, 0);
 }
 
 void zone_query_fetch (zone_table *t, zone_query const *zq)
 {
-  zone const *z = zq->z;
-  if (!z || !z->loaded) return;
-  for (unsigned i = 0; i < z->nds; i++) dataset_prefetch(t->s[z->ds[i]].d, &zq->dq, 1);
+  fetch(t, zq, 1);
 }
 
 size_t zone_answer (zone_table *t, unsigned char *buf, size_t len, size_t cap, int tcp, uint8_t const *ip, int is6)
